@@ -1,0 +1,36 @@
+# Checks every build and test prerequisite up front and names the Debian
+# package that provides a missing one, instead of failing later in a compiler.
+set(_ms_apt "sudo apt-get install -y")
+
+find_program(MS_CC NAMES gcc cc clang)
+if(NOT MS_CC AND NOT CMAKE_C_COMPILER)
+  message(FATAL_ERROR "No C compiler found. Install one with: ${_ms_apt} gcc")
+endif()
+find_program(MS_MAKE NAMES make ninja)
+if(NOT MS_MAKE)
+  message(FATAL_ERROR "No build tool (make) found. Install it with: ${_ms_apt} make")
+endif()
+
+find_package(PkgConfig QUIET)
+if(NOT PKG_CONFIG_FOUND)
+  message(FATAL_ERROR "pkg-config not found. Install it with: ${_ms_apt} pkg-config")
+endif()
+
+pkg_check_modules(CHECK QUIET IMPORTED_TARGET check)
+if(NOT CHECK_FOUND)
+  message(FATAL_ERROR "libcheck (the unit test framework) not found. Install it with: ${_ms_apt} check")
+endif()
+
+pkg_check_modules(CJSON QUIET IMPORTED_TARGET libcjson)
+if(NOT CJSON_FOUND)
+  message(FATAL_ERROR "cJSON (used by the trace tests) not found. Install it with: ${_ms_apt} libcjson-dev")
+endif()
+
+find_path(MS_VALGRIND_INCLUDE valgrind/valgrind.h)
+if(NOT MS_VALGRIND_INCLUDE)
+  message(FATAL_ERROR "valgrind/valgrind.h not found. Install it with: ${_ms_apt} valgrind")
+endif()
+find_program(MS_VALGRIND valgrind)
+if(NOT MS_VALGRIND)
+  message(FATAL_ERROR "valgrind not found. Install it with: ${_ms_apt} valgrind")
+endif()

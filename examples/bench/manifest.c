@@ -1,0 +1,16 @@
+/* bench-ipc: the scenario `microsim bench` times (small by default when run by hand). */
+#include "bench.h"
+#include "scenarios.h"
+
+const ms_manifest_t scenario_bench_ipc = {
+    .name = "bench-ipc",
+    .description = "the call/reply loop microsim bench times: 8-word echo calls in batches",
+    .endpoints = 1,
+    .ntasks = 2,
+    .tasks = {
+        {.name = "echo", .entry = bench_server, .prio = 20,
+         .handles = {{.slot = BENCH_EP, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_RECV}}},
+        {.name = "caller", .entry = bench_client, .prio = 10, .arg = {2, 5},
+         .handles = {{.slot = BENCH_EP, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_SEND}}},
+    },
+};

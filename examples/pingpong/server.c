@@ -1,0 +1,29 @@
+/* pingpong server: checks every ping against the seeded sequence and answers it. */
+#include "ms/print.h"
+#include "ms/syscall.h"
+#include "pingpong.h"
+
+void pingpong_server(const ms_start_t *start)
+{
+    uint64_t checked = 0, wrong = 0;
+    ms_msg_t m;
+    uint64_t err = ms_recv(PINGPONG_EP, &m);
+    while (err == MS_OK && ms_info_label(m.info) == PINGPONG_PING) {
+        int ok = ms_info_words(m.info) == 2 && m.w[0] == checked + wrong &&
+                 m.w[1] == pingpong_payload(start->seed, m.w[0]);
+        ok ? checked++ : wrong++;
+        m.info = ms_info(ok ? PINGPONG_PING : PINGPONG_WRONG, 2, 0, 0);
+        m.w[1] = pingpong_answer(m.w[1]);
+        err = ms_reply_recv(PINGPONG_EP, &m);
+    }
+    if (err != MS_OK || ms_info_label(m.info) != PINGPONG_DONE) {
+        ms_printf("pingpong server: unexpected message (error %llu)\n", (unsigned long long)err);
+        ms_exit(1);
+    }
+    m.info = ms_info(PINGPONG_DONE, 1, 0, 0);
+    m.w[0] = checked;
+    ms_reply(&m);
+    ms_printf("pingpong server: %llu pings checked, %llu wrong\n", (unsigned long long)checked,
+              (unsigned long long)wrong);
+    ms_exit(wrong ? 1 : 0);
+}

@@ -1,0 +1,19 @@
+/* The scenario table. */
+#include "scenarios.h"
+
+#include "rt.h"
+
+const ms_manifest_t *const scenarios[] = {
+    &scenario_demo,
+    &scenario_pingpong,
+    &scenario_bench_ipc,
+    0,
+};
+
+const ms_manifest_t *scenario_find(const char *name)
+{
+    for (unsigned i = 0; scenarios[i]; i++)
+        if (rt_strcmp(scenarios[i]->name, name) == 0)
+            return scenarios[i];
+    return 0;
+}

@@ -1,0 +1,17 @@
+/* The scenarios microsim can boot, each a boot manifest. */
+#ifndef SCENARIOS_H
+#define SCENARIOS_H
+
+#include "ms_manifest.h"
+
+extern const ms_manifest_t scenario_demo;
+extern const ms_manifest_t scenario_pingpong;
+extern const ms_manifest_t scenario_bench_ipc;
+
+/* Every scenario, in --list order, ending with NULL. */
+extern const ms_manifest_t *const scenarios[];
+
+/* The scenario called name, or NULL. */
+const ms_manifest_t *scenario_find(const char *name);
+
+#endif

@@ -1,0 +1,53 @@
+/* The simulated CPU: its kernel stack and its stack bookkeeping for Valgrind. */
+#include "cpu.h"
+
+#include <assert.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <valgrind/valgrind.h>
+
+hw_cpu_t hw_cpu0;
+
+static_assert(offsetof(hw_cpu_t, user_frame) == HW_CPU_USER_FRAME, "layout shared with cpu_entry.S");
+static_assert(offsetof(hw_cpu_t, kstack_top) == HW_CPU_KSTACK_TOP, "layout shared with cpu_entry.S");
+static_assert(offsetof(hw_cpu_t, syscall_vector) == HW_CPU_SYSCALL_VECTOR, "layout shared with cpu_entry.S");
+static_assert(offsetof(hw_cpu_t, host_rsp) == HW_CPU_HOST_RSP, "layout shared with cpu_entry.S");
+
+#define KSTACK_SIZE (1u << 20)
+
+int hw_cpu_init(hw_cpu_vector_fn *syscall_vector)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t size = KSTACK_SIZE + page;
+    void *map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED)
+        return -1;
+    mprotect(map, page, PROT_NONE); /* guard page: a kernel stack overflow faults */
+    hw_cpu0 = (hw_cpu_t){0};
+    hw_cpu0.kstack_map = map;
+    hw_cpu0.kstack_map_size = size;
+    hw_cpu0.kstack_top = (uintptr_t)map + size;
+    hw_cpu0.kstack_id = VALGRIND_STACK_REGISTER((char *)map + page, (char *)map + size);
+    hw_cpu0.syscall_vector = syscall_vector;
+    return 0;
+}
+
+void hw_cpu_fini(void)
+{
+    if (!hw_cpu0.kstack_map)
+        return;
+    VALGRIND_STACK_DEREGISTER(hw_cpu0.kstack_id);
+    munmap(hw_cpu0.kstack_map, hw_cpu0.kstack_map_size);
+    hw_cpu0 = (hw_cpu_t){0};
+}
+
+unsigned hw_cpu_stack_register(uintptr_t lo, uintptr_t hi)
+{
+    return VALGRIND_STACK_REGISTER(lo, hi);
+}
+
+void hw_cpu_stack_deregister(unsigned id)
+{
+    VALGRIND_STACK_DEREGISTER(id);
+}

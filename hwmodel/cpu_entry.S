@@ -1,0 +1,116 @@
+/* The simulated CPU's mode switches: system call entry, return to user, and the
+ * switch between the host (the simulator) and the machine's kernel stack. */
+#include "cpu_layout.h"
+
+#define SLOT(r) (HW_REG_##r * 8)
+
+    .text
+
+/*
+ * hw_cpu_syscall_entry: where the simulated `syscall` instruction lands (its
+ * IA32_LSTAR). On entry rcx holds the user return address, as after a real
+ * syscall, and r11 is free (the ABI clobbers it). Saves every user register
+ * into the current frame, switches to the kernel stack and calls the kernel's
+ * system call vector, which never returns. No host system call on this path.
+ * Real hardware also saves RFLAGS into r11 and masks it by IA32_FMASK; the
+ * simulated CPU has no flags the kernel needs, so rflags is recorded as 0x202.
+ */
+    .globl hw_cpu_syscall_entry
+    .type hw_cpu_syscall_entry, @function
+hw_cpu_syscall_entry:
+    .cfi_startproc
+    .cfi_undefined rip      /* the outermost kernel frame: debuggers stop here */
+    movq hw_cpu0+HW_CPU_USER_FRAME(%rip), %r11
+    movq %rax, SLOT(RAX)(%r11)
+    movq %rdi, SLOT(RDI)(%r11)
+    movq %rsi, SLOT(RSI)(%r11)
+    movq %rdx, SLOT(RDX)(%r11)
+    movq %r10, SLOT(R10)(%r11)
+    movq %r8, SLOT(R8)(%r11)
+    movq %r9, SLOT(R9)(%r11)
+    movq %r12, SLOT(R12)(%r11)
+    movq %r13, SLOT(R13)(%r11)
+    movq %r14, SLOT(R14)(%r11)
+    movq %r15, SLOT(R15)(%r11)
+    movq %rbx, SLOT(RBX)(%r11)
+    movq %rbp, SLOT(RBP)(%r11)
+    movq %rcx, SLOT(RCX)(%r11)
+    movq %rcx, SLOT(RIP)(%r11)
+    movq %rsp, SLOT(RSP)(%r11)
+    movq $0x202, SLOT(RFLAGS)(%r11)
+    movq hw_cpu0+HW_CPU_KSTACK_TOP(%rip), %rsp
+    cld
+    xorl %ebp, %ebp
+    call *hw_cpu0+HW_CPU_SYSCALL_VECTOR(%rip)
+    ud2
+    .cfi_endproc
+    .size hw_cpu_syscall_entry, . - hw_cpu_syscall_entry
+
+/*
+ * hw_cpu_enter_user(uint64_t *frame): loads a user context and jumps to it
+ * (sysret). The frame becomes the one the next system call saves into. rcx
+ * and r11 are not restored: like sysret, rcx carries the return address.
+ */
+    .globl hw_cpu_enter_user
+    .type hw_cpu_enter_user, @function
+hw_cpu_enter_user:
+    movq %rdi, hw_cpu0+HW_CPU_USER_FRAME(%rip)
+    movq SLOT(RAX)(%rdi), %rax
+    movq SLOT(RSI)(%rdi), %rsi
+    movq SLOT(RDX)(%rdi), %rdx
+    movq SLOT(R10)(%rdi), %r10
+    movq SLOT(R8)(%rdi), %r8
+    movq SLOT(R9)(%rdi), %r9
+    movq SLOT(R12)(%rdi), %r12
+    movq SLOT(R13)(%rdi), %r13
+    movq SLOT(R14)(%rdi), %r14
+    movq SLOT(R15)(%rdi), %r15
+    movq SLOT(RBX)(%rdi), %rbx
+    movq SLOT(RBP)(%rdi), %rbp
+    movq SLOT(RIP)(%rdi), %rcx
+    movq SLOT(RSP)(%rdi), %rsp
+    movq SLOT(RDI)(%rdi), %rdi
+    jmp *%rcx
+    .size hw_cpu_enter_user, . - hw_cpu_enter_user
+
+/*
+ * hw_cpu_run(void (*fn)(void *), void *arg): saves the host's callee-saved
+ * registers and stack, and calls fn(arg) on the kernel stack. Returns when
+ * the machine calls hw_cpu_halt().
+ */
+    .globl hw_cpu_run
+    .type hw_cpu_run, @function
+hw_cpu_run:
+    .cfi_startproc
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, hw_cpu0+HW_CPU_HOST_RSP(%rip)
+    movq hw_cpu0+HW_CPU_KSTACK_TOP(%rip), %rsp
+    .cfi_undefined rip
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    xorl %ebp, %ebp
+    call *%rax
+    ud2
+    .cfi_endproc
+    .size hw_cpu_run, . - hw_cpu_run
+
+/* hw_cpu_halt(void): back to the host context saved by hw_cpu_run. */
+    .globl hw_cpu_halt
+    .type hw_cpu_halt, @function
+hw_cpu_halt:
+    movq hw_cpu0+HW_CPU_HOST_RSP(%rip), %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size hw_cpu_halt, . - hw_cpu_halt
+
+    .section .note.GNU-stack, "", @progbits

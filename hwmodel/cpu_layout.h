@@ -1,0 +1,34 @@
+/* Layout of the simulated CPU's state, shared by cpu.c and the assembly in cpu_entry.S. */
+#ifndef HW_CPU_LAYOUT_H
+#define HW_CPU_LAYOUT_H
+
+/* The register file of a user context, as 64-bit slots in this order. The
+ * order puts the eight message registers of the system call ABI (rdx, r10,
+ * r8, r9, r12..r15) side by side. */
+#define HW_REG_RAX 0
+#define HW_REG_RDI 1
+#define HW_REG_RSI 2
+#define HW_REG_RDX 3
+#define HW_REG_R10 4
+#define HW_REG_R8 5
+#define HW_REG_R9 6
+#define HW_REG_R12 7
+#define HW_REG_R13 8
+#define HW_REG_R14 9
+#define HW_REG_R15 10
+#define HW_REG_RBX 11
+#define HW_REG_RBP 12
+#define HW_REG_RCX 13
+#define HW_REG_R11 14
+#define HW_REG_RIP 15
+#define HW_REG_RSP 16
+#define HW_REG_RFLAGS 17
+#define HW_NREGS 18
+
+/* Byte offsets in hw_cpu_t of the fields the assembly touches. */
+#define HW_CPU_USER_FRAME 0
+#define HW_CPU_KSTACK_TOP 8
+#define HW_CPU_SYSCALL_VECTOR 16
+#define HW_CPU_HOST_RSP 24
+
+#endif

@@ -1,0 +1,158 @@
+/* The system call ABI: the one table shared by the kernel and user space. */
+#ifndef MS_ABI_H
+#define MS_ABI_H
+
+#include <stdint.h>
+
+/*
+ * Registers (identical on the simulated PC and on real x86-64)
+ * ------------------------------------------------------------
+ * A system call is the `syscall` instruction (on the simulated PC, the
+ * two-instruction sequence in services/lib/arch/hosted/ms_trap.h that behaves
+ * like it: the return address lands in rcx and control enters the kernel).
+ *
+ *   rax   in: call number            out: error code (MS_OK or MS_E_*)
+ *   rdi   in: handle (or first arg)  out: badge / new handle / first result
+ *   rsi   in: message info or arg    out: message info
+ *   rdx, r10, r8, r9, r12, r13, r14, r15
+ *         message words w0..w7 (in and out); other calls: further arguments
+ *   rbx   in: handle to transfer     out: handle received
+ *   rcx, r11 and every vector register are clobbered; all other registers
+ *   are preserved.
+ *
+ * Every argument is checked. A call the kernel rejects returns an error in rax
+ * and changes nothing else. Unknown call numbers return MS_E_NOSYS.
+ *
+ *  nr  name               arguments                        results
+ *  --  -----------------  -------------------------------  ---------------------
+ *   0  debug_write        rdi=buffer rsi=length (<=4096)   -
+ *   1  exit               rdi=status                       does not return
+ *   2  yield              -                                -
+ *   3  send               rdi=ep rsi=info w0..w7 [rbx]     -
+ *   4  try_send           as send; E_WOULDBLOCK if no receiver waits
+ *   5  recv               rdi=ep                           rdi=badge rsi=info w0..w7 [rbx]
+ *   6  try_recv           as recv; E_WOULDBLOCK if no sender waits
+ *   7  call               as send                          rsi=info w0..w7 [rbx] (the reply)
+ *   8  reply              rsi=info w0..w7 [rbx]            -
+ *   9  reply_recv         rdi=ep rsi=reply info w0..w7     as recv
+ *  10  endpoint_create    -                                rdi=new handle (all rights)
+ *  11  handle_copy        rdi=h rsi=rights rdx=badge       rdi=new handle
+ *  12  handle_close       rdi=h                            -
+ *  13  handle_info        rdi=h                            rdi=type rsi=rights rdx=badge
+ *  14  thread_create      rdi=task rsi=entry rdx=stack base
+ *                         r10=stack size r8=IPC buffer
+ *                         r9=argument r12=priority         rdi=new thread handle
+ *  15  thread_exit        -                                does not return
+ *  16  kill               rdi=task or thread handle        - (does not return if it
+ *                                                            kills the caller)
+ *
+ * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
+ * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
+ * need MS_RIGHT_RECV; thread_create and kill need MS_RIGHT_CONTROL.
+ */
+enum ms_syscall {
+    MS_SYS_DEBUG_WRITE = 0,
+    MS_SYS_EXIT = 1,
+    MS_SYS_YIELD = 2,
+    MS_SYS_SEND = 3,
+    MS_SYS_TRY_SEND = 4,
+    MS_SYS_RECV = 5,
+    MS_SYS_TRY_RECV = 6,
+    MS_SYS_CALL = 7,
+    MS_SYS_REPLY = 8,
+    MS_SYS_REPLY_RECV = 9,
+    MS_SYS_ENDPOINT_CREATE = 10,
+    MS_SYS_HANDLE_COPY = 11,
+    MS_SYS_HANDLE_CLOSE = 12,
+    MS_SYS_HANDLE_INFO = 13,
+    MS_SYS_THREAD_CREATE = 14,
+    MS_SYS_THREAD_EXIT = 15,
+    MS_SYS_KILL = 16,
+    MS_SYS_COUNT
+};
+
+/* Error codes: the one table every layer returns (rax after a system call). */
+enum ms_error {
+    MS_OK = 0,
+    MS_E_NOSYS = 1,      /* unknown system call number */
+    MS_E_INVAL = 2,      /* an argument is malformed */
+    MS_E_BADHANDLE = 3,  /* no such handle, or a handle to the wrong kind of object */
+    MS_E_RIGHTS = 4,     /* the handle lacks a right the operation needs */
+    MS_E_RANGE = 5,      /* a length or count is over its limit */
+    MS_E_FAULT = 6,      /* a user buffer lies outside the caller's memory */
+    MS_E_WOULDBLOCK = 7, /* a non-blocking call found no partner */
+    MS_E_NOMEM = 8,      /* the kernel has no room for another object */
+    MS_E_FULL = 9,       /* the caller's handle table is full */
+    MS_E_NOREPLY = 10,   /* reply with no caller waiting for one */
+    MS_E_DEAD = 11,      /* the peer or the object went away during the call */
+    MS_E_ABORTED = 12,   /* the server received again without replying */
+    MS_ERROR_COUNT
+};
+
+/* Handle rights (a bit set). A copy may only drop rights. */
+#define MS_RIGHT_SEND 0x1u
+#define MS_RIGHT_RECV 0x2u
+#define MS_RIGHT_GRANT 0x4u
+#define MS_RIGHT_CONTROL 0x8u
+#define MS_RIGHTS_ALL 0xfu
+
+/* Object types, as returned by handle_info. */
+enum ms_object_type {
+    MS_OBJ_NONE = 0,
+    MS_OBJ_ENDPOINT = 1,
+    MS_OBJ_THREAD = 2,
+    MS_OBJ_TASK = 3,
+};
+
+/* Handles are small indices into the calling task's table. Handle 0 of every
+ * task started from a boot manifest is the task itself, with all rights. */
+typedef uint32_t ms_handle_t;
+#define MS_HANDLE_SELF 0u
+#define MS_HANDLES_PER_TASK 64u
+
+/*
+ * Message info word (rsi):
+ *   bits  0..3   number of message words, 0..8
+ *   bit   4      a handle travels in rbx
+ *   bits 16..28  payload length in bytes, 0..4096, copied from the sender's
+ *                IPC buffer into the receiver's
+ *   bits 32..63  label, chosen freely by the protocol
+ */
+#define MS_MSG_WORDS 8u
+#define MS_MSG_PAYLOAD_MAX 4096u
+#define MS_INFO_HANDLE 0x10u
+
+static inline uint64_t ms_info(uint32_t label, unsigned words, unsigned payload, int handle)
+{
+    return ((uint64_t)label << 32) | ((uint64_t)(payload & 0x1fffu) << 16) |
+           (handle ? MS_INFO_HANDLE : 0u) | (words & 0xfu);
+}
+static inline uint32_t ms_info_label(uint64_t info) { return (uint32_t)(info >> 32); }
+static inline unsigned ms_info_words(uint64_t info) { return (unsigned)(info & 0xfu); }
+static inline unsigned ms_info_payload(uint64_t info) { return (unsigned)((info >> 16) & 0x1fffu); }
+static inline int ms_info_has_handle(uint64_t info) { return (info & MS_INFO_HANDLE) != 0; }
+/* Bits that must be zero in a valid info word. */
+#define MS_INFO_RESERVED 0xe000ffe0ull
+
+/* Priorities: 0 (lowest) .. 255 (highest). A thread may not create a thread of
+ * higher priority than its own. */
+#define MS_PRIO_MAX 255u
+
+/* Every thread has one IPC buffer of this size, fixed when it is created: the
+ * payload of an outgoing message is read from it, an incoming one lands in it. */
+#define MS_IPC_BUFFER_SIZE 4096u
+
+/* What a task's first thread finds in rdi when it starts: this block, written
+ * by the loader at the base of the task's memory. */
+typedef struct ms_start {
+    uint64_t arg[4];       /* from the boot manifest */
+    uint64_t seed;         /* the run's seed (microsim --seed) */
+    uint64_t mem_base;     /* the task's memory: [mem_base, mem_base + mem_size) */
+    uint64_t mem_size;
+    uint64_t heap_base;    /* free for the task: [heap_base, heap_base + heap_size) */
+    uint64_t heap_size;
+    uint64_t ipc_buffer;   /* the first thread's IPC buffer */
+    char name[16];         /* the task's name, NUL-terminated */
+} ms_start_t;
+
+#endif

@@ -1,0 +1,49 @@
+/* Boot manifests: which programs a scenario starts, with which priorities and handles. */
+#ifndef MS_MANIFEST_H
+#define MS_MANIFEST_H
+
+#include <stdint.h>
+
+#include "ms_abi.h"
+
+/* A program's entry point: it gets its start block and must end with exit. */
+typedef void ms_entry_fn(const ms_start_t *start);
+
+#define MS_MANIFEST_TASKS_MAX 16
+#define MS_MANIFEST_HANDLES_MAX 8
+#define MS_MANIFEST_ENDPOINTS_MAX 16
+
+/* A handle a task starts with, in slot `slot` (1..63; slot 0 is the task
+ * itself). It names the manifest's endpoint number `index`, or its task
+ * number `index`, with the given rights and badge. slot 0 ends the list. */
+typedef struct ms_boot_handle {
+    uint8_t slot;
+    uint8_t type; /* MS_OBJ_ENDPOINT or MS_OBJ_TASK */
+    uint8_t index;
+    uint8_t rights;
+    uint64_t badge;
+} ms_boot_handle_t;
+
+typedef struct ms_boot_task {
+    const char *name;     /* at most 15 characters */
+    ms_entry_fn *entry;
+    uint8_t prio;
+    uint8_t daemon;       /* a server: the run may end while it waits */
+    uint32_t mem_kib;     /* its memory; 0: 256 KiB */
+    uint32_t stack_kib;   /* its first thread's stack, at the top of its memory; 0: 64 KiB */
+    uint64_t arg[4];
+    ms_boot_handle_t handles[MS_MANIFEST_HANDLES_MAX];
+} ms_boot_task_t;
+
+typedef struct ms_manifest {
+    const char *name;
+    const char *description; /* one line, for microsim --list */
+    unsigned endpoints;      /* endpoints created at boot, numbered from 0 */
+    unsigned ntasks;
+    ms_boot_task_t tasks[MS_MANIFEST_TASKS_MAX]; /* started in this order */
+} ms_manifest_t;
+
+#define MS_DEFAULT_MEM_KIB 256u
+#define MS_DEFAULT_STACK_KIB 64u
+
+#endif

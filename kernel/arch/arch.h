@@ -1,0 +1,106 @@
+/* The arch interface: everything the portable kernel core needs from a machine. */
+#ifndef ARCH_H
+#define ARCH_H
+
+/*
+ * The kernel core calls the hardware only through these functions. Two ports
+ * implement every one of them: kernel/arch/hosted/ (the simulated PC in
+ * hwmodel/, inside a Linux process) and kernel/arch/x86_64/ (the real CPU,
+ * booted by QEMU). CMake picks the port; the core never tests which one it is.
+ *
+ * The kernel is event-driven with one kernel stack: the port calls one of the
+ * k_*_entry functions (kernel/entry.h) on the kernel stack with the user state
+ * already saved, and the core ends every entry with arch_return_to_user() (or
+ * arch_halt()). Nothing returns into a kernel frame; the kernel stack is empty
+ * whenever user code runs.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The user register frame: the x86-64 general registers of a suspended user
+ * thread, in the order the ports save them. Both machines are x86-64, so the
+ * layout is shared; the system call ABI (kernel/abi/ms_abi.h) says which
+ * register carries what. The eight message words are contiguous (mr[]), so
+ * the IPC path copies them as one block.
+ */
+typedef struct arch_regs {
+    uint64_t rax;
+    uint64_t rdi;
+    uint64_t rsi;
+    union {
+        struct {
+            uint64_t rdx, r10, r8, r9, r12, r13, r14, r15;
+        };
+        uint64_t mr[8];
+    };
+    uint64_t rbx;
+    uint64_t rbp;
+    uint64_t rcx;
+    uint64_t r11;
+    uint64_t rip;
+    uint64_t rsp;
+    uint64_t rflags;
+} arch_regs_t;
+
+#define ARCH_REGS_COUNT 18
+
+/* ---- entering and leaving user mode ---- */
+
+/* Resumes the user thread whose saved frame is regs; the frame is where the
+ * next kernel entry from that thread saves its registers. Never returns. */
+__attribute__((noreturn)) void arch_return_to_user(arch_regs_t *regs);
+
+/* Prepares a fresh frame so that the thread starts at entry with the stack
+ * pointer at stack_top and arg in rdi. */
+void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uint64_t arg);
+
+/* Nothing is ready to run: wait, with interrupts enabled, for an interrupt,
+ * which arrives as an ordinary kernel entry (so this does not return). Returns
+ * only if no interrupt source could ever fire; the kernel then stops the machine. */
+void arch_idle(void);
+
+/* Stops the machine with an exit status (0 done, 1 failure). Never returns. */
+__attribute__((noreturn)) void arch_halt(int status);
+
+/* A kernel panic: the port reports msg, the given user frame (may be NULL) and
+ * the last trace events, then stops the machine with status 1. */
+__attribute__((noreturn)) void arch_panic(const char *msg, const arch_regs_t *regs);
+
+/* ---- time and identity ---- */
+
+/* Simulated or real time since boot, in nanoseconds; never goes back. */
+uint64_t arch_time_ns(void);
+
+/* The number of the CPU executing the kernel (0 on a uniprocessor). */
+unsigned arch_cpu_id(void);
+
+/* ---- user memory ---- */
+
+/* Copies between kernel memory and user memory that the kernel has already
+ * checked belongs to the current task's address space. Return 0, or -1 if the
+ * hardware faulted (a later MMU may refuse an access the checks allowed). */
+int arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
+int arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len);
+
+/* Copies len bytes between two user ranges (of possibly different tasks), both
+ * already checked; returns 0 or -1 as above. */
+int arch_copy_user_to_user(uintptr_t user_dst, uintptr_t user_src, size_t len);
+
+/* A user thread's stack [lo, hi) comes into use or goes out of use. Returns an
+ * id for deregistering. The hosted port tells Valgrind about each stack it
+ * switches to; on real hardware there is nothing to do. */
+unsigned arch_stack_register(uintptr_t lo, uintptr_t hi);
+void arch_stack_deregister(unsigned id);
+
+/* ---- trace ---- */
+
+struct k_trace_ring;
+
+/* Called at the end of every kernel entry that recorded trace events: the
+ * platform consumes them (hosted: the simulator's trace sinks; x86_64: the
+ * text format on COM1). */
+void arch_trace_drain(struct k_trace_ring *ring);
+
+#endif

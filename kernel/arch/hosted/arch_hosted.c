@@ -1,0 +1,217 @@
+/* The arch interface over the simulated PC (hwmodel/): the kernel's only contact with the host. */
+#include <assert.h>
+#include <errno.h>
+#include <link.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "arch/arch.h"
+#include "boot.h"
+#include "hwmodel/clock.h"
+#include "hwmodel/cpu.h"
+#include "hwmodel/cpu_layout.h"
+#include "entry.h"
+#include "hosted.h"
+
+#define DEFAULT_ENTRY_COST_NS 100
+
+static_assert(sizeof(arch_regs_t) == HW_NREGS * 8, "arch_regs_t is the CPU's register file");
+static_assert(offsetof(arch_regs_t, rax) == HW_REG_RAX * 8, "register file order");
+static_assert(offsetof(arch_regs_t, rdi) == HW_REG_RDI * 8, "register file order");
+static_assert(offsetof(arch_regs_t, rsi) == HW_REG_RSI * 8, "register file order");
+static_assert(offsetof(arch_regs_t, rdx) == HW_REG_RDX * 8, "register file order");
+static_assert(offsetof(arch_regs_t, r10) == HW_REG_R10 * 8, "register file order");
+static_assert(offsetof(arch_regs_t, r8) == HW_REG_R8 * 8, "register file order");
+static_assert(offsetof(arch_regs_t, r9) == HW_REG_R9 * 8, "register file order");
+static_assert(offsetof(arch_regs_t, r12) == HW_REG_R12 * 8, "register file order");
+static_assert(offsetof(arch_regs_t, r15) == HW_REG_R15 * 8, "register file order");
+static_assert(offsetof(arch_regs_t, rbx) == HW_REG_RBX * 8, "register file order");
+static_assert(offsetof(arch_regs_t, rbp) == HW_REG_RBP * 8, "register file order");
+static_assert(offsetof(arch_regs_t, rcx) == HW_REG_RCX * 8, "register file order");
+static_assert(offsetof(arch_regs_t, rip) == HW_REG_RIP * 8, "register file order");
+static_assert(offsetof(arch_regs_t, rsp) == HW_REG_RSP * 8, "register file order");
+static_assert(offsetof(arch_regs_t, rflags) == HW_REG_RFLAGS * 8, "register file order");
+
+/* The machine being run (one at a time per process). */
+static struct {
+    hosted_config_t cfg;
+    hw_clock_t clock;
+    k_boot_info_t boot;
+    volatile int stop_requested;
+    hosted_outcome_t outcome;
+    int status;
+} m;
+
+/* ---- the arch interface ---- */
+
+void arch_return_to_user(arch_regs_t *regs)
+{
+    if (m.stop_requested) {
+        m.outcome = HOSTED_STOPPED;
+        m.status = 0;
+        hw_cpu_halt();
+    }
+    hw_cpu_enter_user((uint64_t *)regs);
+}
+
+void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uint64_t arg)
+{
+    memset(regs, 0, sizeof *regs);
+    regs->rip = entry;
+    regs->rsp = stack_top;
+    regs->rdi = arg;
+    regs->rflags = 0x202; /* IF set, as user mode always runs */
+}
+
+void arch_idle(void)
+{
+    /* The foundation's simulated PC has no interrupt source yet: nothing can
+     * wake an idle CPU, so return and let the kernel stop the machine. */
+}
+
+void arch_halt(int status)
+{
+    m.outcome = HOSTED_HALTED;
+    m.status = status;
+    hw_cpu_halt();
+}
+
+void arch_panic(const char *msg, const arch_regs_t *regs)
+{
+    if (m.cfg.sink.panic)
+        m.cfg.sink.panic(m.cfg.sink.ctx, msg, regs, trace_ring());
+    m.outcome = HOSTED_PANIC;
+    m.status = 1;
+    hw_cpu_halt();
+}
+
+uint64_t arch_time_ns(void)
+{
+    return hw_clock_now(&m.clock);
+}
+
+unsigned arch_cpu_id(void)
+{
+    return 0;
+}
+
+/* User memory is host memory of this process, and the kernel has checked
+ * every range, so plain copies cannot fault. (With the MMU a copy walks the
+ * page tables and may report a fault.) */
+int arch_copy_from_user(void *dst, uintptr_t user_src, size_t len)
+{
+    memcpy(dst, (const void *)user_src, len);
+    return 0;
+}
+
+int arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len)
+{
+    memcpy((void *)user_dst, src, len);
+    return 0;
+}
+
+int arch_copy_user_to_user(uintptr_t user_dst, uintptr_t user_src, size_t len)
+{
+    memmove((void *)user_dst, (const void *)user_src, len);
+    return 0;
+}
+
+unsigned arch_stack_register(uintptr_t lo, uintptr_t hi)
+{
+    return hw_cpu_stack_register(lo, hi);
+}
+
+void arch_stack_deregister(unsigned id)
+{
+    hw_cpu_stack_deregister(id);
+}
+
+void arch_trace_drain(k_trace_ring_t *ring)
+{
+    if (m.cfg.sink.events)
+        m.cfg.sink.events(m.cfg.sink.ctx, ring);
+    else
+        ring->tail = ring->head;
+}
+
+/* ---- the machine ---- */
+
+/* The system call vector: one kernel entry costs virtual time. */
+static void syscall_vector(void)
+{
+    hw_clock_tick_entry(&m.clock);
+    k_syscall_entry();
+}
+
+static void boot_vector(void *arg)
+{
+    k_boot(arg);
+}
+
+static void free_task_memory(const ms_manifest_t *man)
+{
+    for (unsigned i = 0; i < man->ntasks && i < MS_MANIFEST_TASKS_MAX; i++)
+        if (m.boot.mem[i].base)
+            munmap((void *)m.boot.mem[i].base, m.boot.mem[i].size);
+}
+
+/* Each task's memory is its own anonymous mapping, zero-filled. */
+static int alloc_task_memory(const ms_manifest_t *man)
+{
+    for (unsigned i = 0; i < man->ntasks && i < MS_MANIFEST_TASKS_MAX; i++) {
+        size_t size = k_boot_task_mem_size(&man->tasks[i]);
+        void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            return -1;
+        m.boot.mem[i] = (k_boot_region_t){.base = (uintptr_t)p, .size = size};
+    }
+    return 0;
+}
+
+/* dl_iterate_phdr reports the executable first: its read-only loadable
+ * segments hold the user programs' code and constants. */
+static int collect_image(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    k_boot_info_t *boot = data;
+    for (unsigned i = 0; i < info->dlpi_phnum && boot->nimage < ASPACE_IMAGE_REGIONS; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD && !(ph->p_flags & PF_W))
+            boot->image[boot->nimage++] =
+                (k_region_t){.base = info->dlpi_addr + ph->p_vaddr, .size = ph->p_memsz};
+    }
+    return 1;
+}
+
+int hosted_run(const hosted_config_t *cfg, hosted_result_t *result)
+{
+    memset(&m, 0, sizeof m);
+    m.cfg = *cfg;
+    hw_clock_init(&m.clock, cfg->entry_cost_ns ? cfg->entry_cost_ns : DEFAULT_ENTRY_COST_NS);
+    m.boot.manifest = cfg->manifest;
+    m.boot.seed = cfg->seed;
+    m.boot.trace_mask = cfg->trace_mask;
+    m.boot.no_fastpath = cfg->no_fastpath;
+    /* On a real machine the loader maps the image's code and constants
+     * read-only into every address space; here they are the simulator
+     * executable's own read-only segments, which tasks may read. */
+    dl_iterate_phdr(collect_image, &m.boot);
+    if (alloc_task_memory(cfg->manifest) != 0 || hw_cpu_init(syscall_vector) != 0) {
+        int saved = errno;
+        free_task_memory(cfg->manifest);
+        errno = saved;
+        return -1;
+    }
+    hw_cpu_run(boot_vector, &m.boot);
+    hw_cpu_fini();
+    free_task_memory(cfg->manifest);
+    *result = (hosted_result_t){
+        .outcome = m.outcome, .status = m.status, .time_ns = hw_clock_now(&m.clock), .entries = 0};
+    return 0;
+}
+
+void hosted_request_stop(void)
+{
+    m.stop_requested = 1;
+}

@@ -1,0 +1,53 @@
+/* The hosted machine as the simulator drives it: configure, run to the end, read the trace. */
+#ifndef HOSTED_H
+#define HOSTED_H
+
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "ms_manifest.h"
+#include "trace.h"
+
+/* Where trace events and panics go. Both run on the machine's kernel stack at
+ * the end of a kernel entry, so they must not call back into the kernel. */
+typedef struct hosted_sink {
+    /* New events are in ring (read them with trace_read). May call
+     * hosted_request_stop(). NULL: events are discarded. */
+    void (*events)(void *ctx, k_trace_ring_t *ring);
+    /* The kernel panicked: the reason, the current thread's registers (or
+     * NULL) and the ring with the last events still in it. */
+    void (*panic)(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring);
+    void *ctx;
+} hosted_sink_t;
+
+typedef struct hosted_config {
+    const ms_manifest_t *manifest;
+    uint64_t seed;
+    uint32_t trace_mask;    /* K_TRACE_MASK_ALL, K_TRACE_MASK_QUIET, ... */
+    uint32_t entry_cost_ns; /* virtual time per kernel entry; 0: the default, 100 */
+    int no_fastpath;        /* turn the kernel's IPC fast path off */
+    hosted_sink_t sink;
+} hosted_config_t;
+
+typedef enum hosted_outcome {
+    HOSTED_HALTED,  /* the kernel stopped the machine (status is its exit status) */
+    HOSTED_STOPPED, /* hosted_request_stop() ended the run early */
+    HOSTED_PANIC,   /* a kernel panic (status 1) */
+} hosted_outcome_t;
+
+typedef struct hosted_result {
+    hosted_outcome_t outcome;
+    int status;
+    uint64_t time_ns;      /* simulated time at the end */
+    uint64_t entries;      /* kernel entries */
+} hosted_result_t;
+
+/* Boots the manifest and runs it on the calling host thread until the kernel
+ * halts, the sink asks to stop, or the kernel panics. Returns 0, or -1 with
+ * errno if the host could not provide memory. */
+int hosted_run(const hosted_config_t *cfg, hosted_result_t *result);
+
+/* Asks the running machine to stop at its next return to user mode. */
+void hosted_request_stop(void);
+
+#endif

@@ -1,0 +1,121 @@
+/* Boot: building the initial tasks from the boot manifest. */
+#include "boot.h"
+
+#include "cpu.h"
+#include "entry.h"
+#include "fastpath.h"
+#include "halt.h"
+#include "object/endpoint.h"
+#include "object/task.h"
+#include "object/thread.h"
+#include "panic.h"
+#include "rt.h"
+#include "sched.h"
+#include "trace.h"
+#include "usercopy.h"
+
+uintptr_t k_boot_task_mem_size(const ms_boot_task_t *task)
+{
+    return (uintptr_t)(task->mem_kib ? task->mem_kib : MS_DEFAULT_MEM_KIB) * 1024u;
+}
+
+static uintptr_t stack_size(const ms_boot_task_t *task)
+{
+    return (uintptr_t)(task->stack_kib ? task->stack_kib : MS_DEFAULT_STACK_KIB) * 1024u;
+}
+
+static void reset_kernel(uint32_t trace_mask)
+{
+    k_cpu_init();
+    sched_init();
+    trace_init(trace_mask);
+    thread_pool_reset();
+    task_pool_reset();
+    endpoint_pool_reset();
+    halt_init();
+}
+
+static void write_start_block(task_t *task, const ms_boot_task_t *spec, const k_boot_info_t *info,
+                              const k_boot_region_t *mem)
+{
+    ms_start_t start;
+    rt_memset(&start, 0, sizeof start);
+    for (unsigned i = 0; i < 4; i++)
+        start.arg[i] = spec->arg[i];
+    start.seed = info->seed;
+    start.mem_base = mem->base;
+    start.mem_size = mem->size;
+    start.heap_base = mem->base + K_BOOT_HEAP_OFFSET;
+    start.heap_size = mem->size - stack_size(spec) - K_BOOT_HEAP_OFFSET;
+    start.ipc_buffer = mem->base + K_BOOT_IPCBUF_OFFSET;
+    rt_strlcpy(start.name, spec->name, sizeof start.name);
+    if (user_write(task, mem->base + K_BOOT_START_OFFSET, &start, sizeof start) != MS_OK)
+        k_panic("boot: cannot write the start block of %s", spec->name);
+}
+
+static thread_t *start_task(const ms_boot_task_t *spec, const k_boot_info_t *info, const k_boot_region_t *mem)
+{
+    if (!spec->name || !spec->entry)
+        k_panic("boot: manifest %s has a task without name or entry", info->manifest->name);
+    if (mem->size < k_boot_task_mem_size(spec) || mem->size < K_BOOT_HEAP_OFFSET + stack_size(spec))
+        k_panic("boot: task %s has too little memory", spec->name);
+    task_t *task = task_create(spec->name, mem->base, mem->size, spec->prio, spec->daemon);
+    if (!task)
+        k_panic("boot: no room for task %s", spec->name);
+    write_start_block(task, spec, info, mem);
+    uintptr_t top = mem->base + mem->size;
+    thread_t *t = thread_create(task, (uintptr_t)spec->entry, top - stack_size(spec), top,
+                                mem->base + K_BOOT_IPCBUF_OFFSET, mem->base + K_BOOT_START_OFFSET, spec->prio);
+    if (!t)
+        k_panic("boot: no room for the thread of %s", spec->name);
+    handle_install_at(&task->handles, MS_HANDLE_SELF, &task->obj, MS_RIGHTS_ALL, 0);
+    k_trace_event_t *ev = trace_begin(K_EV_TASK_SPAWN, t, NULL);
+    if (ev) {
+        ev->a[0] = task->obj.id;
+        ev->a[1] = spec->prio;
+    }
+    return t;
+}
+
+static void give_handles(const ms_manifest_t *m, task_t *const *tasks, endpoint_t *const *eps)
+{
+    for (unsigned i = 0; i < m->ntasks; i++) {
+        for (unsigned j = 0; j < MS_MANIFEST_HANDLES_MAX && m->tasks[i].handles[j].slot; j++) {
+            const ms_boot_handle_t *bh = &m->tasks[i].handles[j];
+            kobject_t *obj = NULL;
+            if (bh->type == MS_OBJ_ENDPOINT && bh->index < m->endpoints)
+                obj = &eps[bh->index]->obj;
+            else if (bh->type == MS_OBJ_TASK && bh->index < m->ntasks)
+                obj = &tasks[bh->index]->obj;
+            if (!obj || handle_install_at(&tasks[i]->handles, bh->slot, obj, bh->rights, bh->badge) != MS_OK)
+                k_panic("boot: manifest %s: bad handle %u of task %s", m->name, bh->slot, m->tasks[i].name);
+        }
+    }
+}
+
+void k_boot(const k_boot_info_t *info)
+{
+    const ms_manifest_t *m = info->manifest;
+    reset_kernel(info->trace_mask);
+    aspace_set_image(info->image, info->nimage);
+    fastpath_enable(!info->no_fastpath);
+    if (m->ntasks == 0 || m->ntasks > MS_MANIFEST_TASKS_MAX || m->endpoints > MS_MANIFEST_ENDPOINTS_MAX)
+        k_panic("boot: manifest %s has %u tasks and %u endpoints", m->name, m->ntasks, m->endpoints);
+    endpoint_t *eps[MS_MANIFEST_ENDPOINTS_MAX];
+    for (unsigned i = 0; i < m->endpoints; i++) {
+        eps[i] = endpoint_create();
+        kobject_ref(&eps[i]->obj); /* held by boot until the handles are given */
+    }
+    task_t *tasks[MS_MANIFEST_TASKS_MAX];
+    thread_t *threads[MS_MANIFEST_TASKS_MAX];
+    for (unsigned i = 0; i < m->ntasks; i++) {
+        threads[i] = start_task(&m->tasks[i], info, &info->mem[i]);
+        tasks[i] = threads[i]->task;
+    }
+    give_handles(m, tasks, eps);
+    for (unsigned i = 0; i < m->endpoints; i++)
+        kobject_unref(&eps[i]->obj);
+    for (unsigned i = 0; i < m->ntasks; i++)
+        sched_enqueue(threads[i]);
+    k_exit_to_user();
+}

@@ -1,0 +1,81 @@
+/* Kernel entries and the common exit path. */
+#include "entry.h"
+
+#include "arch/arch.h"
+#include "cpu.h"
+#include "fastpath.h"
+#include "halt.h"
+#include "object/thread.h"
+#include "sched.h"
+#include "syscall.h"
+#include "trace.h"
+
+static void trace_switch(thread_t *from, thread_t *to)
+{
+    trace_begin(K_EV_SWITCH, from, to);
+}
+
+static void reap(k_cpu_t *cpu);
+
+/* Makes next the running thread and enters it: the last step of every entry. */
+__attribute__((noreturn)) static void resume(k_cpu_t *cpu, thread_t *next)
+{
+    if (next != cpu->previous)
+        trace_switch(cpu->previous, next);
+    reap(cpu);
+    trace_drain();
+    arch_return_to_user(&next->regs);
+}
+
+void k_syscall_entry(void)
+{
+    k_cpu_t *cpu = k_cpu();
+    thread_t *cur = cpu->current;
+    cpu->entries++;
+    cpu->previous = cur;
+    thread_t *next = fastpath_enabled() ? fastpath_syscall(cur) : NULL;
+    if (next) {
+        next->state = THREAD_RUNNING;
+        cpu->current = next;
+        resume(cpu, next);
+    }
+    syscall_dispatch(cur);
+    k_exit_to_user();
+}
+
+/* Drops the reference of a current thread that died during this entry. */
+static void reap(k_cpu_t *cpu)
+{
+    thread_t *dead = cpu->reap;
+    if (!dead)
+        return;
+    cpu->reap = NULL;
+    kobject_unref(&dead->obj);
+}
+
+/* Nothing is ready: idle until an interrupt, or stop if none can come (a
+ * deadlock if tasks that are not daemons still wait). */
+static void idle(k_cpu_t *cpu)
+{
+    trace_switch(cpu->previous, NULL);
+    cpu->previous = NULL;
+    reap(cpu);
+    trace_drain();
+    arch_idle();
+    if (halt_waiting_tasks() > 0)
+        k_halt(1, K_REASON_DEADLOCK);
+    k_halt(halt_status(), K_REASON_IDLE);
+}
+
+void k_exit_to_user(void)
+{
+    k_cpu_t *cpu = k_cpu();
+    if (halt_run_over()) {
+        reap(cpu);
+        k_halt(halt_status(), K_REASON_DONE);
+    }
+    thread_t *next = sched_choose();
+    if (!next)
+        idle(cpu);
+    resume(cpu, next);
+}

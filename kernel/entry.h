@@ -1,0 +1,13 @@
+/* Kernel entries: what the arch port calls, on the kernel stack, after saving user state. */
+#ifndef K_ENTRY_H
+#define K_ENTRY_H
+
+/* A system call from the current thread, whose registers the port has saved
+ * in its frame. Runs the call, picks the next thread and returns to it. */
+__attribute__((noreturn)) void k_syscall_entry(void);
+
+/* The common end of every kernel entry: decide who runs next (or halt the
+ * machine when the run is over), trace the switch, drain the trace, resume. */
+__attribute__((noreturn)) void k_exit_to_user(void);
+
+#endif

@@ -1,0 +1,251 @@
+/* Synchronous IPC: the rendezvous, the message transfer and the reply link. */
+#include "ipc.h"
+
+#include "handle.h"
+#include "ms_abi.h"
+#include "object/endpoint.h"
+#include "object/task.h"
+#include "sched.h"
+#include "trace.h"
+#include "usercopy.h"
+
+
+/* Checks the message in t's registers before it may leave: counts in range,
+ * reserved bits clear, and a handle to transfer only with may_grant and only
+ * if it names a live handle of t's task. */
+static int check_message(thread_t *t, int may_grant)
+{
+    uint64_t info = t->regs.rsi;
+    if (info & MS_INFO_RESERVED)
+        return MS_E_INVAL;
+    if (ms_info_words(info) > MS_MSG_WORDS || ms_info_payload(info) > MS_MSG_PAYLOAD_MAX)
+        return MS_E_RANGE;
+    if (!ms_info_has_handle(info))
+        return MS_OK;
+    if (!may_grant)
+        return MS_E_RIGHTS;
+    handle_entry_t *e;
+    return handle_lookup(&t->task->handles, t->regs.rbx, KOBJ_NONE, 0, &e);
+}
+
+/* Gives dst a copy of the handle src names in rbx; returns its number, or
+ * IPC_NO_HANDLE if the handle is gone or dst's table is full. */
+static uint64_t transfer_handle(thread_t *src, thread_t *dst)
+{
+    handle_entry_t *e;
+    ms_handle_t h;
+    if (handle_lookup(&src->task->handles, src->regs.rbx, KOBJ_NONE, 0, &e) != MS_OK)
+        return IPC_NO_HANDLE;
+    if (handle_install(&dst->task->handles, e->obj, e->rights, e->badge, &h) != MS_OK)
+        return IPC_NO_HANDLE;
+    return h;
+}
+
+void ipc_trace_message(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
+                       uint64_t badge, uint64_t handle)
+{
+    k_trace_event_t *ev = trace_begin(kind, src, dst);
+    if (!ev)
+        return;
+    uint64_t info = dst->regs.rsi;
+    ev->a[K_EV_ARG_EP] = ep_id;
+    ev->a[K_EV_ARG_BADGE] = badge;
+    ev->a[K_EV_ARG_INFO] = info;
+    ev->a[K_EV_ARG_HANDLE] = handle;
+    for (unsigned i = 0; i < ms_info_words(info); i++)
+        ev->a[K_EV_ARG_WORDS + i] = dst->regs.mr[i];
+}
+
+/* Moves the message from src's registers and IPC buffer to dst's. A payload
+ * that cannot be copied arrives empty; a handle that cannot be installed
+ * arrives without its flag. */
+static void transfer(k_event_kind_t kind, thread_t *src, thread_t *dst, uint32_t ep_id, uint64_t badge, int grant)
+{
+    uint64_t info = src->regs.rsi;
+    unsigned words = ms_info_words(info);
+    unsigned payload = ms_info_payload(info);
+    ipc_copy_words(dst, src, words);
+    if (payload && user_copy(dst->task, dst->ipc_buffer, src->task, src->ipc_buffer, payload) != MS_OK)
+        payload = 0;
+    uint64_t handle = IPC_NO_HANDLE;
+    if (ms_info_has_handle(info) && grant)
+        handle = transfer_handle(src, dst);
+    if (handle != IPC_NO_HANDLE)
+        dst->regs.rbx = handle;
+    dst->regs.rsi = ms_info(ms_info_label(info), words, payload, handle != IPC_NO_HANDLE);
+    dst->regs.rdi = badge;
+    ipc_trace_message(kind, src, dst, ep_id, badge, handle);
+}
+
+void ipc_trace_wait(const thread_t *t, const endpoint_t *ep, k_wait_op_t op)
+{
+    k_trace_event_t *ev = trace_begin(K_EV_IPC_WAIT, t, NULL);
+    if (ev) {
+        ev->a[0] = ep->obj.id;
+        ev->a[1] = op;
+    }
+}
+
+void ipc_link_reply(thread_t *caller, thread_t *server, int grant)
+{
+    caller->state = THREAD_BLOCKED_REPLY;
+    caller->reply_from = server;
+    server->reply_to = caller;
+    server->reply_grant = (uint8_t)grant;
+}
+
+static void unblock(thread_t *t, int err)
+{
+    t->regs.rax = (uint64_t)err;
+    t->blocked_on = NULL;
+    t->ipc_flags = 0;
+    sched_enqueue(t);
+}
+
+static int send_common(thread_t *t, uint64_t h, int blocking, int call)
+{
+    handle_entry_t *e;
+    int err = handle_lookup(&t->task->handles, h, KOBJ_ENDPOINT, MS_RIGHT_SEND, &e);
+    if (err == MS_OK)
+        err = check_message(t, (e->rights & MS_RIGHT_GRANT) != 0);
+    if (err != MS_OK)
+        return err;
+    endpoint_t *ep = (endpoint_t *)e->obj;
+    int grant = (e->rights & MS_RIGHT_GRANT) != 0;
+    k_link_t *l = k_list_first(&ep->receivers);
+    if (l) {
+        thread_t *r = K_CONTAINER_OF(l, thread_t, qlink);
+        k_link_remove(l);
+        int r_grant = (r->ipc_flags & THREAD_IPC_GRANT) != 0;
+        transfer(call ? K_EV_IPC_CALL : K_EV_IPC_SEND, t, r, ep->obj.id, e->badge, grant);
+        unblock(r, MS_OK);
+        if (call)
+            ipc_link_reply(t, r, r_grant);
+        return MS_OK;
+    }
+    if (!blocking)
+        return MS_E_WOULDBLOCK;
+    t->state = THREAD_BLOCKED_SEND;
+    t->blocked_on = ep;
+    t->ipc_badge = e->badge;
+    t->ipc_flags = (uint8_t)((call ? THREAD_IPC_CALL : 0) | (grant ? THREAD_IPC_GRANT : 0));
+    k_list_push_tail(&ep->senders, &t->qlink);
+    ipc_trace_wait(t, ep, call ? K_WAIT_CALL : K_WAIT_SEND);
+    return MS_OK;
+}
+
+int ipc_send(thread_t *t, uint64_t h, int blocking)
+{
+    return send_common(t, h, blocking, 0);
+}
+
+int ipc_call(thread_t *t, uint64_t h)
+{
+    return send_common(t, h, 1, 1);
+}
+
+/* A server that receives again without replying abandons its caller. */
+static void abandon_reply(thread_t *server)
+{
+    thread_t *caller = server->reply_to;
+    if (!caller)
+        return;
+    server->reply_to = NULL;
+    caller->reply_from = NULL;
+    unblock(caller, MS_E_ABORTED);
+}
+
+/* The receive half, with the handle already checked. */
+static int recv_on(thread_t *t, endpoint_t *ep, int grant, int blocking)
+{
+    abandon_reply(t);
+    k_link_t *l = k_list_first(&ep->senders);
+    if (l) {
+        thread_t *s = K_CONTAINER_OF(l, thread_t, qlink);
+        k_link_remove(l);
+        int call = (s->ipc_flags & THREAD_IPC_CALL) != 0;
+        transfer(call ? K_EV_IPC_CALL : K_EV_IPC_SEND, s, t, ep->obj.id, s->ipc_badge,
+                 (s->ipc_flags & THREAD_IPC_GRANT) != 0);
+        s->blocked_on = NULL;
+        s->ipc_flags = 0;
+        if (call)
+            ipc_link_reply(s, t, grant);
+        else
+            unblock(s, MS_OK);
+        return MS_OK;
+    }
+    if (!blocking)
+        return MS_E_WOULDBLOCK;
+    t->state = THREAD_BLOCKED_RECV;
+    t->blocked_on = ep;
+    t->ipc_flags = grant ? THREAD_IPC_GRANT : 0;
+    k_list_push_tail(&ep->receivers, &t->qlink);
+    ipc_trace_wait(t, ep, K_WAIT_RECV);
+    return MS_OK;
+}
+
+int ipc_recv(thread_t *t, uint64_t h, int blocking)
+{
+    handle_entry_t *e;
+    int err = handle_lookup(&t->task->handles, h, KOBJ_ENDPOINT, MS_RIGHT_RECV, &e);
+    if (err != MS_OK)
+        return err;
+    return recv_on(t, (endpoint_t *)e->obj, (e->rights & MS_RIGHT_GRANT) != 0, blocking);
+}
+
+int ipc_reply(thread_t *t)
+{
+    thread_t *caller = t->reply_to;
+    if (!caller)
+        return MS_E_NOREPLY;
+    int err = check_message(t, t->reply_grant);
+    if (err != MS_OK)
+        return err;
+    t->reply_to = NULL;
+    caller->reply_from = NULL;
+    transfer(K_EV_IPC_REPLY, t, caller, 0, 0, t->reply_grant);
+    unblock(caller, MS_OK);
+    return MS_OK;
+}
+
+int ipc_reply_recv(thread_t *t, uint64_t h)
+{
+    handle_entry_t *e;
+    int err = handle_lookup(&t->task->handles, h, KOBJ_ENDPOINT, MS_RIGHT_RECV, &e);
+    if (err != MS_OK)
+        return err;
+    endpoint_t *ep = (endpoint_t *)e->obj;
+    int grant = (e->rights & MS_RIGHT_GRANT) != 0;
+    if (t->reply_to && (err = ipc_reply(t)) != MS_OK)
+        return err;
+    return recv_on(t, ep, grant, 1);
+}
+
+void ipc_cancel(thread_t *t)
+{
+    if (t->state == THREAD_BLOCKED_SEND || t->state == THREAD_BLOCKED_RECV) {
+        k_link_remove(&t->qlink);
+        t->blocked_on = NULL;
+    }
+    if (t->reply_from) {
+        t->reply_from->reply_to = NULL;
+        t->reply_from = NULL;
+    }
+    thread_t *caller = t->reply_to;
+    if (caller) {
+        t->reply_to = NULL;
+        caller->reply_from = NULL;
+        unblock(caller, MS_E_DEAD);
+    }
+}
+
+void ipc_fail(thread_t *t, int err)
+{
+    if (t->state == THREAD_BLOCKED_SEND || t->state == THREAD_BLOCKED_RECV)
+        k_link_remove(&t->qlink);
+    if (t->reply_from) {
+        t->reply_from->reply_to = NULL;
+        t->reply_from = NULL;
+    }
+    unblock(t, err);
+}

@@ -1,0 +1,34 @@
+/* The header every kernel object starts with: type, identity and reference count. */
+#ifndef K_KOBJECT_H
+#define K_KOBJECT_H
+
+#include <stdint.h>
+
+#include "ms_abi.h"
+
+/* Object types share their numbers with the ABI's MS_OBJ_* values. */
+typedef enum kobject_type {
+    KOBJ_NONE = MS_OBJ_NONE,
+    KOBJ_ENDPOINT = MS_OBJ_ENDPOINT,
+    KOBJ_THREAD = MS_OBJ_THREAD,
+    KOBJ_TASK = MS_OBJ_TASK,
+} kobject_type_t;
+
+/*
+ * refs counts every handle to the object, plus one while a thread or task is
+ * alive (not yet dead). When it drops to zero the object's destroy function
+ * runs and its pool slot is free again. id is unique per type for the whole
+ * run (never reused), so traces name objects deterministically.
+ */
+typedef struct kobject {
+    uint8_t type;
+    uint32_t refs;
+    uint32_t id;
+} kobject_t;
+
+void kobject_init(kobject_t *obj, kobject_type_t type, uint32_t id);
+void kobject_ref(kobject_t *obj);
+/* Drops a reference; the last one destroys the object. */
+void kobject_unref(kobject_t *obj);
+
+#endif

@@ -1,0 +1,47 @@
+/* Tasks: a protection domain owning an address space, a handle table and threads. */
+#ifndef K_TASK_H
+#define K_TASK_H
+
+#include <stdint.h>
+
+#include "aspace.h"
+#include "config.h"
+#include "handle.h"
+#include "kobject.h"
+#include "list.h"
+
+typedef enum task_state {
+    TASK_ALIVE,
+    TASK_EXITED, /* its last thread exited; status is valid */
+    TASK_KILLED,
+} task_state_t;
+
+typedef struct task {
+    kobject_t obj; /* obj.id is the task id */
+    char name[K_NAME_LEN];
+    task_state_t state;
+    int64_t status;
+    uint8_t daemon;   /* the run may end while it still waits */
+    uint8_t max_prio; /* highest priority its threads may have */
+    aspace_t aspace;
+    handle_table_t handles;
+    k_list_t threads; /* live threads */
+    unsigned nthreads;
+} task_t;
+
+/* Allocates a live task with an empty handle table; NULL if the pool is empty. */
+task_t *task_create(const char *name, uintptr_t mem_base, uintptr_t mem_size, uint8_t max_prio, int daemon);
+
+/* Records that the task ended (exit status or kill), kills its remaining
+ * threads and closes its handles. Safe to call on a task that already ended. */
+void task_end(task_t *task, task_state_t how, int64_t status);
+
+void task_destroy(task_t *task);
+
+/* Empties the pool (at boot). */
+void task_pool_reset(void);
+
+task_t *task_pool_at(unsigned i);
+unsigned task_pool_size(void);
+
+#endif

@@ -1,0 +1,289 @@
+/* System calls: the table from number to handler, and the handlers that are not IPC. */
+#include "syscall.h"
+
+#include "cpu.h"
+#include "handle.h"
+#include "ipc.h"
+#include "ms_abi.h"
+#include "object/endpoint.h"
+#include "object/task.h"
+#include "rt.h"
+#include "sched.h"
+#include "trace.h"
+#include "usercopy.h"
+
+typedef int syscall_fn(thread_t *t, arch_regs_t *r);
+
+/* debug_write: one print event per line (or per K_EV_TEXT bytes). */
+static int sys_debug_write(thread_t *t, arch_regs_t *r)
+{
+    static char buf[MS_MSG_PAYLOAD_MAX];
+    uint64_t len = r->rsi;
+    if (len > sizeof buf)
+        return MS_E_RANGE;
+    int err = user_read(t->task, buf, r->rdi, len);
+    if (err != MS_OK)
+        return err;
+    for (uint64_t at = 0; at < len;) {
+        uint64_t n = 0;
+        while (at + n < len && n < K_EV_TEXT && buf[at + n++] != '\n')
+            ;
+        k_trace_event_t *ev = trace_begin(K_EV_PRINT, t, NULL);
+        if (ev) {
+            rt_memcpy(ev->text, buf + at, n);
+            ev->text_len = (uint8_t)n;
+        }
+        at += n;
+    }
+    return MS_OK;
+}
+
+static int sys_exit(thread_t *t, arch_regs_t *r)
+{
+    k_trace_event_t *ev = trace_begin(K_EV_TASK_EXIT, t, NULL);
+    if (ev)
+        ev->a[0] = r->rdi;
+    task_end(t->task, TASK_EXITED, (int64_t)r->rdi);
+    return MS_OK;
+}
+
+static int sys_yield(thread_t *t, arch_regs_t *r)
+{
+    (void)t;
+    (void)r;
+    sched_yield_current();
+    return MS_OK;
+}
+
+static int sys_send(thread_t *t, arch_regs_t *r) { return ipc_send(t, r->rdi, 1); }
+static int sys_try_send(thread_t *t, arch_regs_t *r) { return ipc_send(t, r->rdi, 0); }
+static int sys_recv(thread_t *t, arch_regs_t *r) { return ipc_recv(t, r->rdi, 1); }
+static int sys_try_recv(thread_t *t, arch_regs_t *r) { return ipc_recv(t, r->rdi, 0); }
+static int sys_call(thread_t *t, arch_regs_t *r) { return ipc_call(t, r->rdi); }
+static int sys_reply(thread_t *t, arch_regs_t *r) { (void)r; return ipc_reply(t); }
+static int sys_reply_recv(thread_t *t, arch_regs_t *r) { return ipc_reply_recv(t, r->rdi); }
+
+static int sys_endpoint_create(thread_t *t, arch_regs_t *r)
+{
+    endpoint_t *ep = endpoint_create();
+    if (!ep)
+        return MS_E_NOMEM;
+    ms_handle_t h;
+    int err = handle_install(&t->task->handles, &ep->obj, MS_RIGHT_SEND | MS_RIGHT_RECV | MS_RIGHT_GRANT, 0, &h);
+    if (err != MS_OK) {
+        endpoint_destroy(ep); /* no handle ever named it */
+        return err;
+    }
+    r->rdi = h;
+    return MS_OK;
+}
+
+/* handle_copy: the copy may drop rights, never add them; a badge may be set
+ * only on an unbadged endpoint handle (minting). */
+static int sys_handle_copy(thread_t *t, arch_regs_t *r)
+{
+    handle_entry_t *e;
+    int err = handle_lookup(&t->task->handles, r->rdi, KOBJ_NONE, 0, &e);
+    if (err != MS_OK)
+        return err;
+    uint64_t rights = r->rsi, badge = r->rdx;
+    if (rights & ~(uint64_t)MS_RIGHTS_ALL)
+        return MS_E_INVAL;
+    if (rights & ~(uint64_t)e->rights)
+        return MS_E_RIGHTS;
+    if (badge && (e->obj->type != KOBJ_ENDPOINT || e->badge))
+        return MS_E_INVAL;
+    ms_handle_t h;
+    err = handle_install(&t->task->handles, e->obj, (uint32_t)rights, badge ? badge : e->badge, &h);
+    if (err == MS_OK)
+        r->rdi = h;
+    return err;
+}
+
+static int sys_handle_close(thread_t *t, arch_regs_t *r)
+{
+    return handle_close(&t->task->handles, r->rdi);
+}
+
+static int sys_handle_info(thread_t *t, arch_regs_t *r)
+{
+    handle_entry_t *e;
+    int err = handle_lookup(&t->task->handles, r->rdi, KOBJ_NONE, 0, &e);
+    if (err != MS_OK)
+        return err;
+    r->rdi = e->obj->type;
+    r->rsi = e->rights;
+    r->rdx = e->badge;
+    return MS_OK;
+}
+
+/* thread_create(task, entry, stack base, stack size, IPC buffer, arg, prio):
+ * the stack and the IPC buffer must lie in the target task's memory, and the
+ * priority may not exceed the creator's. */
+static int sys_thread_create(thread_t *t, arch_regs_t *r)
+{
+    handle_entry_t *e;
+    int err = handle_lookup(&t->task->handles, r->rdi, KOBJ_TASK, MS_RIGHT_CONTROL, &e);
+    if (err != MS_OK)
+        return err;
+    task_t *task = (task_t *)e->obj;
+    uint64_t entry = r->rsi, stack = r->rdx, size = r->r10, ipcbuf = r->r8, arg = r->r9, prio = r->r12;
+    if (task->state != TASK_ALIVE)
+        return MS_E_DEAD;
+    if (prio > MS_PRIO_MAX || entry == 0 || size < 1024 || (ipcbuf & 7))
+        return MS_E_INVAL;
+    if (prio > t->prio)
+        return MS_E_RIGHTS;
+    if (!aspace_writable(&task->aspace, stack, size) || !aspace_writable(&task->aspace, ipcbuf, MS_IPC_BUFFER_SIZE))
+        return MS_E_FAULT;
+    ms_handle_t h;
+    thread_t *nt = thread_create(task, entry, stack, stack + size, ipcbuf, arg, (uint8_t)prio);
+    if (!nt)
+        return MS_E_NOMEM;
+    err = handle_install(&t->task->handles, &nt->obj, MS_RIGHT_CONTROL, 0, &h);
+    if (err != MS_OK) {
+        thread_kill(nt);
+        return err;
+    }
+    k_trace_event_t *ev = trace_begin(K_EV_THREAD_SPAWN, t, nt);
+    if (ev)
+        ev->a[0] = prio;
+    sched_enqueue(nt);
+    r->rdi = h;
+    return MS_OK;
+}
+
+static void trace_thread_exit(thread_t *t, uint64_t reason)
+{
+    k_trace_event_t *ev = trace_begin(K_EV_THREAD_EXIT, t, NULL);
+    if (ev)
+        ev->a[0] = reason;
+}
+
+static int sys_thread_exit(thread_t *t, arch_regs_t *r)
+{
+    (void)r;
+    if (t->task->nthreads == 1)
+        return sys_exit(t, &(arch_regs_t){.rdi = 0});
+    trace_thread_exit(t, 0);
+    thread_kill(t);
+    return MS_OK;
+}
+
+static void kill_task(thread_t *killer, task_t *victim)
+{
+    if (victim->state != TASK_ALIVE)
+        return;
+    k_link_t *first = k_list_first(&victim->threads);
+    k_trace_event_t *ev = trace_begin(K_EV_TASK_KILL, killer, first ? K_CONTAINER_OF(first, thread_t, task_link) : NULL);
+    if (ev) {
+        ev->a[0] = victim->obj.id;
+        ev->a[1] = K_REASON_KILLED;
+    }
+    task_end(victim, TASK_KILLED, -1);
+}
+
+static int sys_kill(thread_t *t, arch_regs_t *r)
+{
+    handle_entry_t *e;
+    int err = handle_lookup(&t->task->handles, r->rdi, KOBJ_NONE, MS_RIGHT_CONTROL, &e);
+    if (err != MS_OK)
+        return err;
+    if (e->obj->type == KOBJ_TASK) {
+        kill_task(t, (task_t *)e->obj);
+        return MS_OK;
+    }
+    if (e->obj->type != KOBJ_THREAD)
+        return MS_E_BADHANDLE;
+    thread_t *victim = K_CONTAINER_OF(e->obj, thread_t, obj);
+    if (victim->state == THREAD_DEAD)
+        return MS_OK;
+    if (victim->task->nthreads == 1) {
+        kill_task(t, victim->task);
+        return MS_OK;
+    }
+    trace_thread_exit(victim, 1);
+    thread_kill(victim);
+    return MS_OK;
+}
+
+static syscall_fn *const table[MS_SYS_COUNT] = {
+    [MS_SYS_DEBUG_WRITE] = sys_debug_write,
+    [MS_SYS_EXIT] = sys_exit,
+    [MS_SYS_YIELD] = sys_yield,
+    [MS_SYS_SEND] = sys_send,
+    [MS_SYS_TRY_SEND] = sys_try_send,
+    [MS_SYS_RECV] = sys_recv,
+    [MS_SYS_TRY_RECV] = sys_try_recv,
+    [MS_SYS_CALL] = sys_call,
+    [MS_SYS_REPLY] = sys_reply,
+    [MS_SYS_REPLY_RECV] = sys_reply_recv,
+    [MS_SYS_ENDPOINT_CREATE] = sys_endpoint_create,
+    [MS_SYS_HANDLE_COPY] = sys_handle_copy,
+    [MS_SYS_HANDLE_CLOSE] = sys_handle_close,
+    [MS_SYS_HANDLE_INFO] = sys_handle_info,
+    [MS_SYS_THREAD_CREATE] = sys_thread_create,
+    [MS_SYS_THREAD_EXIT] = sys_thread_exit,
+    [MS_SYS_KILL] = sys_kill,
+};
+
+static const char *const names[MS_SYS_COUNT] = {
+    [MS_SYS_DEBUG_WRITE] = "debug_write",
+    [MS_SYS_EXIT] = "exit",
+    [MS_SYS_YIELD] = "yield",
+    [MS_SYS_SEND] = "send",
+    [MS_SYS_TRY_SEND] = "try_send",
+    [MS_SYS_RECV] = "recv",
+    [MS_SYS_TRY_RECV] = "try_recv",
+    [MS_SYS_CALL] = "call",
+    [MS_SYS_REPLY] = "reply",
+    [MS_SYS_REPLY_RECV] = "reply_recv",
+    [MS_SYS_ENDPOINT_CREATE] = "endpoint_create",
+    [MS_SYS_HANDLE_COPY] = "handle_copy",
+    [MS_SYS_HANDLE_CLOSE] = "handle_close",
+    [MS_SYS_HANDLE_INFO] = "handle_info",
+    [MS_SYS_THREAD_CREATE] = "thread_create",
+    [MS_SYS_THREAD_EXIT] = "thread_exit",
+    [MS_SYS_KILL] = "kill",
+};
+
+static const char *const error_names[MS_ERROR_COUNT] = {
+    [MS_OK] = "OK",
+    [MS_E_NOSYS] = "E_NOSYS",
+    [MS_E_INVAL] = "E_INVAL",
+    [MS_E_BADHANDLE] = "E_BADHANDLE",
+    [MS_E_RIGHTS] = "E_RIGHTS",
+    [MS_E_RANGE] = "E_RANGE",
+    [MS_E_FAULT] = "E_FAULT",
+    [MS_E_WOULDBLOCK] = "E_WOULDBLOCK",
+    [MS_E_NOMEM] = "E_NOMEM",
+    [MS_E_FULL] = "E_FULL",
+    [MS_E_NOREPLY] = "E_NOREPLY",
+    [MS_E_DEAD] = "E_DEAD",
+    [MS_E_ABORTED] = "E_ABORTED",
+};
+
+const char *syscall_name(uint64_t nr)
+{
+    return nr < MS_SYS_COUNT ? names[nr] : "?";
+}
+
+const char *syscall_error_name(uint64_t err)
+{
+    return err < MS_ERROR_COUNT ? error_names[err] : "E_?";
+}
+
+void syscall_dispatch(thread_t *t)
+{
+    arch_regs_t *r = &t->regs;
+    uint64_t nr = r->rax;
+    int err = nr < MS_SYS_COUNT ? table[nr](t, r) : MS_E_NOSYS;
+    r->rax = (uint64_t)err;
+    if (err == MS_OK)
+        return;
+    k_trace_event_t *ev = trace_begin(K_EV_SYSCALL_ERROR, t, NULL);
+    if (ev) {
+        ev->a[0] = nr;
+        ev->a[1] = (uint64_t)err;
+    }
+}

@@ -1,0 +1,245 @@
+/* Trace event formatting, freestanding. */
+#include "trace_format.h"
+
+#include "ms_abi.h"
+#include "rt.h"
+#include "syscall.h"
+
+static const char *const kind_names[K_EV_COUNT] = {
+    [K_EV_TASK_SPAWN] = "task.spawn",     [K_EV_TASK_EXIT] = "task.exit",
+    [K_EV_TASK_KILL] = "task.kill",       [K_EV_THREAD_SPAWN] = "thread.spawn",
+    [K_EV_THREAD_EXIT] = "thread.exit",   [K_EV_SWITCH] = "switch",
+    [K_EV_IPC_SEND] = "ipc.send",         [K_EV_IPC_CALL] = "ipc.call",
+    [K_EV_IPC_REPLY] = "ipc.reply",       [K_EV_IPC_WAIT] = "ipc.wait",
+    [K_EV_SYSCALL_ERROR] = "syscall.error", [K_EV_PRINT] = "print",
+    [K_EV_KERNEL_HALT] = "kernel.halt",
+};
+
+/* ANSI colour per kind: lifecycle green, IPC cyan/blue, waits yellow, errors red. */
+static const char *const kind_colors[K_EV_COUNT] = {
+    [K_EV_TASK_SPAWN] = "32",   [K_EV_TASK_EXIT] = "32",  [K_EV_TASK_KILL] = "1;31",
+    [K_EV_THREAD_SPAWN] = "32", [K_EV_THREAD_EXIT] = "32", [K_EV_SWITCH] = "90",
+    [K_EV_IPC_SEND] = "36",     [K_EV_IPC_CALL] = "36",   [K_EV_IPC_REPLY] = "34",
+    [K_EV_IPC_WAIT] = "33",     [K_EV_SYSCALL_ERROR] = "31", [K_EV_PRINT] = "1",
+    [K_EV_KERNEL_HALT] = "35",
+};
+
+static const char *const reason_names[K_REASON_COUNT] = {
+    [K_REASON_KILLED] = "killed",
+    [K_REASON_DONE] = "done",
+    [K_REASON_DEADLOCK] = "deadlock",
+    [K_REASON_IDLE] = "idle",
+};
+
+static const char *const wait_op_names[K_WAIT_OP_COUNT] = {
+    [K_WAIT_RECV] = "recv",
+    [K_WAIT_SEND] = "send",
+    [K_WAIT_CALL] = "call",
+};
+
+const char *trace_kind_name(unsigned kind)
+{
+    return kind < K_EV_COUNT ? kind_names[kind] : "?";
+}
+
+const char *trace_reason_name(uint64_t reason)
+{
+    return reason < K_REASON_COUNT ? reason_names[reason] : "?";
+}
+
+static trace_field_t field(const char *key, trace_field_type_t type, uint64_t u)
+{
+    return (trace_field_t){.key = key, .type = type, .u = u};
+}
+
+static trace_field_t field_str(const char *key, const char *s)
+{
+    return (trace_field_t){.key = key, .type = TF_STR, .s = s};
+}
+
+/* Fields of a message event: ep and badge (not for replies), the label, the
+ * words, and the payload length and handle when there are any. */
+static unsigned message_fields(const k_trace_event_t *ev, trace_field_t *f)
+{
+    unsigned n = 0;
+    uint64_t info = ev->a[K_EV_ARG_INFO];
+    if (ev->kind != K_EV_IPC_REPLY) {
+        f[n++] = field("ep", TF_UINT, ev->a[K_EV_ARG_EP]);
+        if (ev->a[K_EV_ARG_BADGE])
+            f[n++] = field("badge", TF_UINT, ev->a[K_EV_ARG_BADGE]);
+    }
+    f[n++] = field("label", TF_UINT, ms_info_label(info));
+    f[n] = field("w", TF_HEXLIST, 0);
+    f[n].list = &ev->a[K_EV_ARG_WORDS];
+    f[n++].n = ms_info_words(info);
+    if (ms_info_payload(info))
+        f[n++] = field("len", TF_UINT, ms_info_payload(info));
+    if (ms_info_has_handle(info))
+        f[n++] = field("handle", TF_UINT, ev->a[K_EV_ARG_HANDLE]);
+    return n;
+}
+
+unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_FIELDS_MAX])
+{
+    unsigned n = 0;
+    switch (ev->kind) {
+    case K_EV_TASK_SPAWN:
+        out[n++] = field("task", TF_UINT, ev->a[0]);
+        out[n++] = field("prio", TF_UINT, ev->a[1]);
+        break;
+    case K_EV_TASK_EXIT:
+        out[n++] = field("status", TF_INT, ev->a[0]);
+        break;
+    case K_EV_TASK_KILL:
+        out[n++] = field("task", TF_UINT, ev->a[0]);
+        out[n++] = field_str("reason", trace_reason_name(ev->a[1]));
+        break;
+    case K_EV_THREAD_SPAWN:
+        out[n++] = field("prio", TF_UINT, ev->a[0]);
+        break;
+    case K_EV_THREAD_EXIT:
+        out[n++] = field_str("reason", ev->a[0] ? "killed" : "exit");
+        break;
+    case K_EV_IPC_SEND:
+    case K_EV_IPC_CALL:
+    case K_EV_IPC_REPLY:
+        n = message_fields(ev, out);
+        break;
+    case K_EV_IPC_WAIT:
+        out[n++] = field("ep", TF_UINT, ev->a[0]);
+        out[n++] = field_str("op", ev->a[1] < K_WAIT_OP_COUNT ? wait_op_names[ev->a[1]] : "?");
+        break;
+    case K_EV_SYSCALL_ERROR:
+        out[n++] = field_str("call", syscall_name(ev->a[0]));
+        out[n++] = field_str("err", syscall_error_name(ev->a[1]));
+        break;
+    case K_EV_PRINT:
+        out[n] = field("text", TF_TEXT, 0);
+        out[n].s = ev->text;
+        out[n++].n = ev->text_len;
+        break;
+    case K_EV_KERNEL_HALT:
+        out[n++] = field("status", TF_INT, ev->a[0]);
+        out[n++] = field_str("reason", trace_reason_name(ev->a[1]));
+        break;
+    default:
+        break;
+    }
+    return n;
+}
+
+/* An appending writer over a bounded buffer that still counts what it drops. */
+typedef struct line {
+    char *buf;
+    size_t size;
+    size_t len;
+} line_t;
+
+static void add(line_t *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(line_t *l, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = l->len < l->size ? l->size - l->len : 0;
+    l->len += (size_t)rt_vsnprintf(room ? l->buf + l->len : NULL, room, fmt, ap);
+    va_end(ap);
+}
+
+static void add_text(line_t *l, const char *s, unsigned n)
+{
+    add(l, "\"");
+    for (unsigned i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            add(l, "\\%c", c);
+        else if (c == '\n')
+            add(l, "\\n");
+        else if (c == '\t')
+            add(l, "\\t");
+        else if (c < 0x20 || c >= 0x7f)
+            add(l, "\\x%02x", c);
+        else
+            add(l, "%c", c);
+    }
+    add(l, "\"");
+}
+
+size_t trace_format_value(const trace_field_t *f, char *buf, size_t size)
+{
+    line_t l = {.buf = buf, .size = size, .len = 0};
+    if (size)
+        buf[0] = '\0';
+    switch (f->type) {
+    case TF_UINT:
+        add(&l, "%llu", (unsigned long long)f->u);
+        break;
+    case TF_INT:
+        add(&l, "%lld", (long long)f->u);
+        break;
+    case TF_HEX:
+        add(&l, "0x%llx", (unsigned long long)f->u);
+        break;
+    case TF_STR:
+        add(&l, "%s", f->s);
+        break;
+    case TF_HEXLIST:
+        add(&l, "[");
+        for (unsigned i = 0; i < f->n; i++)
+            add(&l, "%s0x%llx", i ? "," : "", (unsigned long long)f->list[i]);
+        add(&l, "]");
+        break;
+    case TF_TEXT:
+        add_text(&l, f->s, f->n);
+        break;
+    }
+    return l.len;
+}
+
+static void add_party(line_t *l, const char *arrow, const char *name, uint32_t tid, int width)
+{
+    char who[40];
+    if (tid)
+        rt_snprintf(who, sizeof who, "%s%.*s:%u", arrow, K_NAME_LEN, name, tid);
+    else
+        rt_snprintf(who, sizeof who, "%sidle", arrow);
+    add(l, " %-*s", width, who);
+}
+
+size_t trace_format_text(const k_trace_event_t *ev, char *buf, size_t size, int color)
+{
+    line_t l = {.buf = buf, .size = size, .len = 0};
+    if (size)
+        buf[0] = '\0';
+    const char *kind = trace_kind_name(ev->kind);
+    add(&l, "%12llu %3u ", (unsigned long long)ev->time_ns, ev->cpu);
+    if (color && ev->kind < K_EV_COUNT)
+        add(&l, "\033[%sm%-13s\033[0m", kind_colors[ev->kind], kind);
+    else
+        add(&l, "%-13s", kind);
+    int has_peer = ev->peer_tid != 0 || ev->kind == K_EV_SWITCH;
+    if (ev->kind == K_EV_KERNEL_HALT)
+        add(&l, " %-18s", "kernel");
+    else
+        add_party(&l, "", ev->actor, ev->actor_tid, 18);
+    if (has_peer)
+        add_party(&l, "-> ", ev->peer, ev->peer_tid, 21);
+    else
+        add(&l, " %-21s", "");
+    trace_field_t f[TRACE_FIELDS_MAX];
+    unsigned n = trace_event_fields(ev, f);
+    for (unsigned i = 0; i < n; i++) {
+        char value[TRACE_LINE_MAX / 2];
+        trace_format_value(&f[i], value, sizeof value);
+        add(&l, " %s=%s", f[i].key, value);
+    }
+    /* Columns without fields leave trailing blanks: trim them. */
+    while (l.len > 0 && l.len < size && buf[l.len - 1] == ' ')
+        buf[--l.len] = '\0';
+    return l.len;
+}
+
+size_t trace_format_header(char *buf, size_t size)
+{
+    return (size_t)rt_snprintf(buf, size, "%12s %3s %-13s %-18s %-21s %s", "time(ns)", "cpu", "event", "actor",
+                               "peer", "details");
+}

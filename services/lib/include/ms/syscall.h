@@ -1,0 +1,187 @@
+/* System call stubs: the only way user code enters the kernel (see ms_abi.h for the table). */
+#ifndef MS_SYSCALL_H
+#define MS_SYSCALL_H
+
+#include <stdint.h>
+
+#include "ms_abi.h"
+#include "ms_trap.h"
+
+/* The registers a system call reads and writes, besides the number in rax. */
+typedef struct ms_sysregs {
+    uint64_t rdi;
+    uint64_t rsi;
+    uint64_t w[8]; /* rdx, r10, r8, r9, r12, r13, r14, r15 */
+    uint64_t rbx;
+} ms_sysregs_t;
+
+/* Executes system call nr with the registers in r, and stores what the kernel
+ * returned back into r. Returns rax (MS_OK or an MS_E_* code). */
+static inline uint64_t ms_syscall(uint64_t nr, ms_sysregs_t *r)
+{
+    register uint64_t rax __asm__("rax") = nr;
+    register uint64_t rdi __asm__("rdi") = r->rdi;
+    register uint64_t rsi __asm__("rsi") = r->rsi;
+    register uint64_t rdx __asm__("rdx") = r->w[0];
+    register uint64_t r10 __asm__("r10") = r->w[1];
+    register uint64_t r8 __asm__("r8") = r->w[2];
+    register uint64_t r9 __asm__("r9") = r->w[3];
+    register uint64_t r12 __asm__("r12") = r->w[4];
+    register uint64_t r13 __asm__("r13") = r->w[5];
+    register uint64_t r14 __asm__("r14") = r->w[6];
+    register uint64_t r15 __asm__("r15") = r->w[7];
+    register uint64_t rbx __asm__("rbx") = r->rbx;
+    __asm__ volatile(MS_TRAP_INSN
+                     : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r12),
+                       "+r"(r13), "+r"(r14), "+r"(r15), "+r"(rbx)
+                     :
+                     : "rcx", "r11", "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
+                       "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+    r->rdi = rdi;
+    r->rsi = rsi;
+    r->w[0] = rdx;
+    r->w[1] = r10;
+    r->w[2] = r8;
+    r->w[3] = r9;
+    r->w[4] = r12;
+    r->w[5] = r13;
+    r->w[6] = r14;
+    r->w[7] = r15;
+    r->rbx = rbx;
+    return rax;
+}
+
+/* A message as user code holds it. info packs label, word count, payload
+ * length and the handle flag (ms_info()); the payload itself travels in the
+ * thread's IPC buffer. badge is set on receipt; handle is the handle to send
+ * (with MS_INFO_HANDLE in info) or the one received. */
+typedef struct ms_msg {
+    uint64_t info;
+    uint64_t w[8];
+    uint64_t badge;
+    uint64_t handle;
+} ms_msg_t;
+
+/* A message system call: in (or nothing, if NULL) goes out in the registers;
+ * on success, what came back is stored in out (unless NULL). */
+static inline uint64_t ms_msg_syscall(uint64_t nr, uint64_t ep, const ms_msg_t *in, ms_msg_t *out)
+{
+    ms_sysregs_t r = {.rdi = ep};
+    if (in) {
+        r.rsi = in->info;
+        r.rbx = in->handle;
+        for (unsigned i = 0; i < 8; i++)
+            r.w[i] = in->w[i];
+    }
+    uint64_t err = ms_syscall(nr, &r);
+    if (err == MS_OK && out) {
+        out->info = r.rsi;
+        out->badge = r.rdi;
+        for (unsigned i = 0; i < 8; i++)
+            out->w[i] = r.w[i];
+        out->handle = r.rbx;
+    }
+    return err;
+}
+
+static inline uint64_t ms_send(ms_handle_t ep, const ms_msg_t *m) { return ms_msg_syscall(MS_SYS_SEND, ep, m, 0); }
+static inline uint64_t ms_try_send(ms_handle_t ep, const ms_msg_t *m)
+{
+    return ms_msg_syscall(MS_SYS_TRY_SEND, ep, m, 0);
+}
+static inline uint64_t ms_recv(ms_handle_t ep, ms_msg_t *m) { return ms_msg_syscall(MS_SYS_RECV, ep, 0, m); }
+static inline uint64_t ms_try_recv(ms_handle_t ep, ms_msg_t *m) { return ms_msg_syscall(MS_SYS_TRY_RECV, ep, 0, m); }
+/* m carries the request in and the reply out. */
+static inline uint64_t ms_call(ms_handle_t ep, ms_msg_t *m) { return ms_msg_syscall(MS_SYS_CALL, ep, m, m); }
+static inline uint64_t ms_reply(const ms_msg_t *m) { return ms_msg_syscall(MS_SYS_REPLY, 0, m, 0); }
+/* m carries the reply in and the next request out. */
+static inline uint64_t ms_reply_recv(ms_handle_t ep, ms_msg_t *m)
+{
+    return ms_msg_syscall(MS_SYS_REPLY_RECV, ep, m, m);
+}
+
+static inline uint64_t ms_debug_write(const void *buf, uint64_t len)
+{
+    ms_sysregs_t r = {.rdi = (uint64_t)(uintptr_t)buf, .rsi = len};
+    return ms_syscall(MS_SYS_DEBUG_WRITE, &r);
+}
+
+__attribute__((noreturn)) static inline void ms_exit(int64_t status)
+{
+    ms_sysregs_t r = {.rdi = (uint64_t)status};
+    ms_syscall(MS_SYS_EXIT, &r);
+    __builtin_unreachable();
+}
+
+static inline uint64_t ms_yield(void)
+{
+    ms_sysregs_t r = {0};
+    return ms_syscall(MS_SYS_YIELD, &r);
+}
+
+static inline uint64_t ms_endpoint_create(ms_handle_t *out)
+{
+    ms_sysregs_t r = {0};
+    uint64_t err = ms_syscall(MS_SYS_ENDPOINT_CREATE, &r);
+    if (err == MS_OK)
+        *out = (ms_handle_t)r.rdi;
+    return err;
+}
+
+/* A new handle to the same object with rights (a subset of h's) and, for an
+ * unbadged endpoint handle, a badge (0: keep h's). */
+static inline uint64_t ms_handle_copy(ms_handle_t h, uint32_t rights, uint64_t badge, ms_handle_t *out)
+{
+    ms_sysregs_t r = {.rdi = h, .rsi = rights, .w = {badge}};
+    uint64_t err = ms_syscall(MS_SYS_HANDLE_COPY, &r);
+    if (err == MS_OK)
+        *out = (ms_handle_t)r.rdi;
+    return err;
+}
+
+static inline uint64_t ms_handle_close(ms_handle_t h)
+{
+    ms_sysregs_t r = {.rdi = h};
+    return ms_syscall(MS_SYS_HANDLE_CLOSE, &r);
+}
+
+static inline uint64_t ms_handle_info(ms_handle_t h, uint64_t *type, uint64_t *rights, uint64_t *badge)
+{
+    ms_sysregs_t r = {.rdi = h};
+    uint64_t err = ms_syscall(MS_SYS_HANDLE_INFO, &r);
+    if (err == MS_OK) {
+        *type = r.rdi;
+        *rights = r.rsi;
+        *badge = r.w[0];
+    }
+    return err;
+}
+
+/* Starts a thread in task at entry(arg), on the stack [stack, stack + size),
+ * with the IPC buffer at ipc_buffer (MS_IPC_BUFFER_SIZE bytes). */
+static inline uint64_t ms_thread_create(ms_handle_t task, void (*entry)(uint64_t), void *stack, uint64_t size,
+                                        void *ipc_buffer, uint64_t arg, uint8_t prio, ms_handle_t *out)
+{
+    ms_sysregs_t r = {.rdi = task,
+                      .rsi = (uint64_t)(uintptr_t)entry,
+                      .w = {(uint64_t)(uintptr_t)stack, size, (uint64_t)(uintptr_t)ipc_buffer, arg, prio}};
+    uint64_t err = ms_syscall(MS_SYS_THREAD_CREATE, &r);
+    if (err == MS_OK)
+        *out = (ms_handle_t)r.rdi;
+    return err;
+}
+
+__attribute__((noreturn)) static inline void ms_thread_exit(void)
+{
+    ms_sysregs_t r = {0};
+    ms_syscall(MS_SYS_THREAD_EXIT, &r);
+    __builtin_unreachable();
+}
+
+static inline uint64_t ms_kill(ms_handle_t h)
+{
+    ms_sysregs_t r = {.rdi = h};
+    return ms_syscall(MS_SYS_KILL, &r);
+}
+
+#endif

@@ -1,0 +1,41 @@
+/* microsim: a microkernel and a simulated PC in one Linux process. */
+#include <stdio.h>
+
+#include "bench.h"
+#include "options.h"
+#include "run.h"
+#include "scenarios.h"
+
+#ifndef MICROSIM_VERSION
+#define MICROSIM_VERSION "0.0.0"
+#endif
+
+static void list_scenarios(void)
+{
+    for (unsigned i = 0; scenarios[i]; i++)
+        printf("%-12s %s\n", scenarios[i]->name, scenarios[i]->description);
+}
+
+int main(int argc, char **argv)
+{
+    sim_options_t opts;
+    int err = sim_parse_options(argc, argv, &opts);
+    if (err)
+        return err;
+    switch (opts.command) {
+    case SIM_HELP:
+        sim_print_help();
+        return 0;
+    case SIM_VERSION:
+        printf("microsim %s\n", MICROSIM_VERSION);
+        return 0;
+    case SIM_LIST:
+        list_scenarios();
+        return 0;
+    case SIM_BENCH:
+        return sim_bench(opts.json);
+    case SIM_RUN:
+    default:
+        return sim_run(&opts);
+    }
+}

@@ -1,0 +1,38 @@
+/* The microsim command line. */
+#ifndef SIM_OPTIONS_H
+#define SIM_OPTIONS_H
+
+#include <stdint.h>
+
+typedef enum sim_command {
+    SIM_RUN,     /* boot a scenario */
+    SIM_LIST,
+    SIM_HELP,
+    SIM_VERSION,
+    SIM_BENCH,
+} sim_command_t;
+
+typedef enum sim_trace_format {
+    SIM_TRACE_TEXT,
+    SIM_TRACE_JSON,
+    SIM_TRACE_NONE,
+} sim_trace_format_t;
+
+typedef struct sim_options {
+    sim_command_t command;
+    const char *scenario;     /* default "demo" */
+    sim_trace_format_t trace;
+    const char *output;       /* -o FILE, or NULL for standard output */
+    uint64_t seed;
+    uint64_t max_events;      /* 0: no limit */
+    int json;                 /* bench --json */
+    int no_fastpath;          /* --fastpath=off */
+} sim_options_t;
+
+/* Parses argv. On a usage error prints one line to stderr saying what to do
+ * and returns 2; otherwise returns 0. */
+int sim_parse_options(int argc, char **argv, sim_options_t *opts);
+
+void sim_print_help(void);
+
+#endif

@@ -1,0 +1,141 @@
+/* Running one scenario. */
+#include "run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hosted.h"
+#include "scenarios.h"
+#include "sink.h"
+#include "trace_format.h"
+
+typedef struct run_state {
+    sim_sink_t *sink;      /* NULL for --trace=none */
+    int raw_console;       /* print events' text goes raw to stdout */
+    uint64_t max_events;
+    uint64_t events;
+    int halted;
+    uint64_t halt_reason;
+} run_state_t;
+
+/* Runs on the machine's kernel stack at the end of kernel entries. */
+static void on_events(void *ctx, k_trace_ring_t *ring)
+{
+    run_state_t *r = ctx;
+    k_trace_event_t ev;
+    while (trace_read(ring, &ev)) {
+        if (r->max_events && r->events >= r->max_events) {
+            hosted_request_stop();
+            ring->tail = ring->head;
+            return;
+        }
+        r->events++;
+        if (ev.kind == K_EV_KERNEL_HALT) {
+            r->halted = 1;
+            r->halt_reason = ev.a[1];
+        }
+        if (ev.kind == K_EV_PRINT && r->raw_console)
+            fwrite(ev.text, 1, ev.text_len, stdout);
+        if (r->sink)
+            r->sink->event(r->sink, &ev);
+    }
+    if (r->max_events && r->events >= r->max_events)
+        hosted_request_stop();
+}
+
+static void print_regs(const arch_regs_t *regs)
+{
+    static const char *const names[] = {"rax", "rdi", "rsi", "rdx", "r10", "r8",  "r9",  "r12", "r13",
+                                        "r14", "r15", "rbx", "rbp", "rcx", "r11", "rip", "rsp", "rflags"};
+    const uint64_t *slot = (const uint64_t *)regs;
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+        fprintf(stderr, "  %-6s 0x%016llx%s", names[i], (unsigned long long)slot[i], i % 3 == 2 ? "\n" : "");
+}
+
+/* A kernel panic: the reason, the current thread's registers, the last events. */
+static void on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring)
+{
+    (void)ctx;
+    fflush(stdout);
+    fprintf(stderr, "microsim: KERNEL PANIC: %s\n", msg);
+    if (regs) {
+        fprintf(stderr, "registers of the current thread:\n");
+        print_regs(regs);
+    }
+    k_trace_event_t last[16];
+    unsigned n = trace_last(ring, last, 16);
+    fprintf(stderr, "last %u trace events:\n", n);
+    for (unsigned i = 0; i < n; i++) {
+        char line[TRACE_LINE_MAX];
+        trace_format_text(&last[i], line, sizeof line, 0);
+        fprintf(stderr, "  %s\n", line);
+    }
+}
+
+static int use_color(FILE *out)
+{
+    const char *no_color = getenv("NO_COLOR");
+    return out == stdout && isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+static sim_sink_t *make_sink(const sim_options_t *o, FILE *out)
+{
+    switch (o->trace) {
+    case SIM_TRACE_TEXT:
+        return sim_sink_text_new(out, use_color(out));
+    case SIM_TRACE_JSON:
+        return sim_sink_json_new(out, o->scenario);
+    default:
+        return NULL;
+    }
+}
+
+static void summarize(const sim_options_t *o, const run_state_t *r, const hosted_result_t *res)
+{
+    const char *how = res->outcome == HOSTED_PANIC ? "kernel panic"
+                      : res->outcome == HOSTED_STOPPED ? "stopped by --max-events"
+                                                       : trace_reason_name(r->halt_reason);
+    fprintf(stderr, "microsim: %s: %s, exit status %d; %llu events, %llu.%03llu us simulated\n", o->scenario, how,
+            res->status, (unsigned long long)r->events, (unsigned long long)(res->time_ns / 1000),
+            (unsigned long long)(res->time_ns % 1000));
+}
+
+int sim_run(const sim_options_t *o)
+{
+    const ms_manifest_t *m = scenario_find(o->scenario);
+    if (!m) {
+        fprintf(stderr, "microsim: no scenario '%s'; microsim --list shows them\n", o->scenario);
+        return 2;
+    }
+    FILE *out = stdout;
+    if (o->output && !(out = fopen(o->output, "w"))) {
+        fprintf(stderr, "microsim: cannot write %s: %s; give -o a writable path\n", o->output, strerror(errno));
+        return 2;
+    }
+    run_state_t r = {.max_events = o->max_events};
+    r.sink = make_sink(o, out);
+    r.raw_console = !(o->trace == SIM_TRACE_TEXT && out == stdout);
+    hosted_config_t cfg = {
+        .manifest = m,
+        .seed = o->seed,
+        .trace_mask = o->trace == SIM_TRACE_NONE ? K_TRACE_MASK_QUIET : K_TRACE_MASK_ALL,
+        .no_fastpath = o->no_fastpath,
+        .sink = {.events = on_events, .panic = on_panic, .ctx = &r},
+    };
+    hosted_result_t res;
+    int err = hosted_run(&cfg, &res);
+    if (r.sink)
+        r.sink->finish(r.sink);
+    fflush(stdout);
+    if (out != stdout && fclose(out) != 0)
+        fprintf(stderr, "microsim: writing %s failed: %s\n", o->output, strerror(errno));
+    if (err) {
+        fprintf(stderr, "microsim: the host could not give the machine its memory: %s\n", strerror(errno));
+        return 1;
+    }
+    summarize(o, &r, &res);
+    return res.outcome == HOSTED_STOPPED ? 0 : res.status;
+}

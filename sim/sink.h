@@ -1,0 +1,26 @@
+/* Trace sinks: where the simulator sends the kernel's trace events (text or JSON). */
+#ifndef SIM_SINK_H
+#define SIM_SINK_H
+
+#include <stdio.h>
+
+#include "trace.h"
+
+typedef struct sim_sink sim_sink_t;
+
+struct sim_sink {
+    /* One event, in trace order. */
+    void (*event)(sim_sink_t *sink, const k_trace_event_t *ev);
+    /* The run is over: complete the output (the JSON closing bracket) and free the sink. */
+    void (*finish)(sim_sink_t *sink);
+};
+
+/* One aligned line per event, after a column header; ANSI colours if color. */
+sim_sink_t *sim_sink_text_new(FILE *out, int color);
+
+/* Chrome Trace Event JSON (Perfetto UI, chrome://tracing): thread names, a
+ * slice per stretch a thread runs, an instant per event, and a flow arrow
+ * from sender to receiver for every message. */
+sim_sink_t *sim_sink_json_new(FILE *out, const char *scenario);
+
+#endif

@@ -1,0 +1,97 @@
+/* A stand-in for the arch interface, so unit tests run kernel code without a machine. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/arch.h"
+#include "fixture.h"
+#include "trace.h"
+
+uint64_t fake_arch_time;
+int fake_arch_fail_copies;
+
+/* Unit tests never leave the kernel: entering user mode means a test drove
+ * an entry path it should not have. */
+void arch_return_to_user(arch_regs_t *regs)
+{
+    (void)regs;
+    fprintf(stderr, "fake arch: arch_return_to_user called from a unit test\n");
+    abort();
+}
+
+void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uint64_t arg)
+{
+    memset(regs, 0, sizeof *regs);
+    regs->rip = entry;
+    regs->rsp = stack_top;
+    regs->rdi = arg;
+}
+
+void arch_idle(void)
+{
+}
+
+void arch_halt(int status)
+{
+    fprintf(stderr, "fake arch: halt with status %d\n", status);
+    exit(100 + status);
+}
+
+void arch_panic(const char *msg, const arch_regs_t *regs)
+{
+    (void)regs;
+    fprintf(stderr, "fake arch: kernel panic: %s\n", msg);
+    abort();
+}
+
+uint64_t arch_time_ns(void)
+{
+    return fake_arch_time;
+}
+
+unsigned arch_cpu_id(void)
+{
+    return 0;
+}
+
+int arch_copy_from_user(void *dst, uintptr_t user_src, size_t len)
+{
+    if (fake_arch_fail_copies)
+        return -1;
+    memcpy(dst, (const void *)user_src, len);
+    return 0;
+}
+
+int arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len)
+{
+    if (fake_arch_fail_copies)
+        return -1;
+    memcpy((void *)user_dst, src, len);
+    return 0;
+}
+
+int arch_copy_user_to_user(uintptr_t user_dst, uintptr_t user_src, size_t len)
+{
+    if (fake_arch_fail_copies)
+        return -1;
+    memmove((void *)user_dst, (const void *)user_src, len);
+    return 0;
+}
+
+unsigned arch_stack_register(uintptr_t lo, uintptr_t hi)
+{
+    (void)lo;
+    (void)hi;
+    return 0;
+}
+
+void arch_stack_deregister(unsigned id)
+{
+    (void)id;
+}
+
+/* Events stay in the ring for the tests to read (fx_event). */
+void arch_trace_drain(k_trace_ring_t *ring)
+{
+    (void)ring;
+}

@@ -1,0 +1,78 @@
+/* Helpers for kernel unit tests: a fresh kernel, tasks with memory, system calls by hand. */
+#ifndef TEST_FIXTURE_H
+#define TEST_FIXTURE_H
+
+#include <check.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "ms_abi.h"
+#include "object/task.h"
+#include "object/thread.h"
+#include "trace.h"
+
+/* Set by tests to move simulated time or make user copies fault. */
+extern uint64_t fake_arch_time;
+extern int fake_arch_fail_copies;
+
+#define FX_MEM_SIZE (64u * 1024u)
+#define FX_STACK_SIZE (8u * 1024u)
+
+/* Resets every kernel object, the scheduler and the trace (all kinds on),
+ * as boot does, and frees the memory of earlier fixture tasks. */
+void fx_reset(void);
+
+/* A live task with FX_MEM_SIZE bytes of host memory as its address space,
+ * its own task handle in slot 0, and no threads. */
+task_t *fx_task(const char *name, uint8_t prio);
+
+/* A thread of task at prio, with a stack and an IPC buffer of its own in the
+ * task's memory; READY in the run queue. */
+thread_t *fx_thread(task_t *task, uint8_t prio);
+
+/* A task with one thread (its first), as boot makes them. */
+thread_t *fx_spawn(const char *name, uint8_t prio);
+
+/* A new endpoint, with a handle in task's table carrying rights (and badge).
+ * Returns the handle number. */
+ms_handle_t fx_endpoint(task_t *task, uint32_t rights);
+
+/* Gives to a handle to the object that from's handle h names. */
+ms_handle_t fx_share(task_t *to, task_t *from, ms_handle_t h, uint32_t rights, uint64_t badge);
+
+/* Makes t the running thread (taking it off its run queue if needed). */
+void fx_run(thread_t *t);
+
+/* Runs system call nr for the running thread t with the given registers
+ * (rax is set to nr); returns the error code it left in t's rax. Does not
+ * schedule: call fx_schedule() to see who runs next. */
+uint64_t fx_syscall(thread_t *t, uint64_t nr, arch_regs_t regs);
+
+/* What the kernel's exit path would do: pick the next thread (NULL if none). */
+thread_t *fx_schedule(void);
+
+/* A message's info word and words, for fx_syscall. */
+arch_regs_t fx_msg(uint64_t handle, uint32_t label, unsigned nwords, const uint64_t *words);
+
+/* The user address of t's IPC buffer, as a host pointer. */
+char *fx_ipc_buffer(thread_t *t);
+
+/* Reads the next unread trace event; 0 if there is none. */
+int fx_event(k_trace_event_t *ev);
+/* Skips events until one of kind; 0 if none is left. */
+int fx_find_event(unsigned kind, k_trace_event_t *ev);
+/* Forgets every event recorded so far. */
+void fx_drop_events(void);
+
+/* Each test file ends with FX_MAIN(make_suite). */
+#define FX_MAIN(make_suite)                                                                                           \
+    int main(void)                                                                                                    \
+    {                                                                                                                 \
+        SRunner *runner = srunner_create(make_suite());                                                               \
+        srunner_run_all(runner, CK_ENV);                                                                              \
+        int failed = srunner_ntests_failed(runner);                                                                   \
+        srunner_free(runner);                                                                                         \
+        return failed ? 1 : 0;                                                                                        \
+    }
+
+#endif

@@ -123,9 +123,10 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, ":ho:V", long_options, NULL)) != -1) {
-        const char *bad = argv[optind - 1];
-        if (c == '?' && optopt)
-            bad = (char[]){'-', (char)optopt, 0};
+        const char *arg = argv[optind - 1];
+        char short_option[3] = {'-', (char)optopt, 0};
+        int short_error = (c == '?' || c == ':') && optopt > 0 && optopt < 128 && strncmp(arg, "--", 2) != 0;
+        const char *bad = short_error ? short_option : arg;
         int err = apply_option(c, optarg, bad, o);
         if (err)
             return err;

@@ -15,9 +15,8 @@ void pingpong_client(const ms_start_t *start)
             good++;
     }
     ms_msg_t done = {.info = ms_info(PINGPONG_DONE, 1, 0, 0), .w = {rounds}};
-    uint64_t err = ms_call(PINGPONG_EP, &done);
-    int ok = err == MS_OK && good == rounds && done.w[0] == rounds;
+    uint64_t err = ms_send(PINGPONG_EP, &done);
     ms_printf("pingpong client: %llu of %llu round trips answered correctly\n", (unsigned long long)good,
               (unsigned long long)rounds);
-    ms_exit(ok ? 0 : 1);
+    ms_exit(err == MS_OK && good == rounds ? 0 : 1);
 }

@@ -8,7 +8,7 @@
 
 enum pingpong_label {
     PINGPONG_PING = 1, /* w0 = round, w1 = payload; reply w0 = round, w1 = pingpong_answer(payload) */
-    PINGPONG_DONE = 2, /* w0 = rounds made; reply w0 = pings the server checked and found right */
+    PINGPONG_DONE = 2, /* sent, not called: w0 = rounds made; the server then exits */
     PINGPONG_WRONG = 3, /* reply: the request was not what the server expected */
 };
 

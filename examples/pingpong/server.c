@@ -16,14 +16,8 @@ void pingpong_server(const ms_start_t *start)
         m.w[1] = pingpong_answer(m.w[1]);
         err = ms_reply_recv(PINGPONG_EP, &m);
     }
-    if (err != MS_OK || ms_info_label(m.info) != PINGPONG_DONE) {
-        ms_printf("pingpong server: unexpected message (error %llu)\n", (unsigned long long)err);
-        ms_exit(1);
-    }
-    m.info = ms_info(PINGPONG_DONE, 1, 0, 0);
-    m.w[0] = checked;
-    ms_reply(&m);
-    ms_printf("pingpong server: %llu pings checked, %llu wrong\n", (unsigned long long)checked,
-              (unsigned long long)wrong);
-    ms_exit(wrong ? 1 : 0);
+    int done = err == MS_OK && ms_info_label(m.info) == PINGPONG_DONE && m.w[0] == checked + wrong;
+    ms_printf("pingpong server: %llu pings checked, %llu wrong%s\n", (unsigned long long)checked,
+              (unsigned long long)wrong, done ? "" : ", and no proper end");
+    ms_exit(done && !wrong ? 0 : 1);
 }

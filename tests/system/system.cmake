@@ -1,1 +1,49 @@
 # System tests of the microsim binary (label system) and Valgrind runs (label valgrind).
+set(MS_SYS ${PROJECT_SOURCE_DIR}/tests/system)
+
+# ms_system_test(name source): a libcheck program that runs the microsim binary.
+function(ms_system_test name)
+  add_executable(test_${name} system/test_${name}.c system/runner.c)
+  target_compile_definitions(test_${name} PRIVATE _GNU_SOURCE MICROSIM_PATH="$<TARGET_FILE:microsim>")
+  target_link_libraries(test_${name} PRIVATE PkgConfig::CHECK ${ARGN})
+  set_target_properties(test_${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  add_dependencies(test_${name} microsim)
+  add_test(NAME system.${name} COMMAND test_${name})
+  set_tests_properties(system.${name} PROPERTIES LABELS system)
+endfunction()
+
+ms_system_test(cli)
+ms_system_test(trace_json PkgConfig::CJSON)
+
+# Golden traces: the text trace of each scenario, with the fast path on and off.
+foreach(scenario pingpong demo)
+  foreach(fastpath on off)
+    add_test(NAME system.golden.${scenario}.fastpath_${fastpath}
+             COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=${scenario}
+                     -DGOLDEN=${MS_SYS}/golden/${scenario}.trace -DARGS=--fastpath=${fastpath}
+                     -DSUFFIX=-${fastpath} -P ${MS_SYS}/golden.cmake)
+    set_tests_properties(system.golden.${scenario}.fastpath_${fastpath} PROPERTIES LABELS system)
+  endforeach()
+endforeach()
+
+# Determinism: same seed, same bytes, in both trace formats.
+foreach(format text json)
+  add_test(NAME system.determinism.${format}
+           COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=pingpong -DFORMAT=${format}
+                   -DOUT=${CMAKE_CURRENT_BINARY_DIR} -P ${MS_SYS}/determinism.cmake)
+  set_tests_properties(system.determinism.${format} PROPERTIES LABELS system)
+endforeach()
+
+# User code (services/, examples/) keeps no mutable globals.
+add_test(NAME system.user_code_has_no_mutable_globals
+         COMMAND ${CMAKE_COMMAND} "-DOBJECTS=$<TARGET_OBJECTS:ms_userlib>;$<TARGET_OBJECTS:ms_examples>"
+                 -DOBJDUMP=${CMAKE_OBJDUMP} -P ${MS_SYS}/no_globals.cmake)
+set_tests_properties(system.user_code_has_no_mutable_globals PROPERTIES LABELS system)
+
+# Valgrind: zero errors and no definite leaks on the scenarios.
+foreach(scenario pingpong demo)
+  add_test(NAME valgrind.${scenario}
+           COMMAND ${MS_VALGRIND} --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
+                   --quiet $<TARGET_FILE:microsim> --trace=json -o /dev/null ${scenario})
+  set_tests_properties(valgrind.${scenario} PROPERTIES LABELS valgrind)
+endforeach()

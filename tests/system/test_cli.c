@@ -1,0 +1,187 @@
+/* System tests of the microsim command line: exit statuses, messages, options. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+#define RUN(r, ...) run_microsim(&(r), (const char *const[]){__VA_ARGS__, NULL})
+
+/* A usage error: exit status 2 and exactly one line on stderr that contains hint. */
+static void assert_usage_error(run_result_t *r, const char *hint)
+{
+    ck_assert_int_eq(r->status, 2);
+    ck_assert_uint_eq(count_lines(r->err), 1);
+    ck_assert_msg(strstr(r->err, hint) != NULL, "stderr '%s' lacks '%s'", r->err, hint);
+    ck_assert_uint_eq(r->out_len, 0);
+}
+
+START_TEST(unknown_scenario_exits_2_and_points_to_list)
+{
+    run_result_t r;
+    RUN(r, "nosuch");
+    assert_usage_error(&r, "microsim --list");
+    ck_assert_ptr_nonnull(strstr(r.err, "'nosuch'"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(list_names_every_scenario_with_a_description)
+{
+    run_result_t r;
+    RUN(r, "--list");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "pingpong "));
+    ck_assert_ptr_nonnull(strstr(r.out, "demo "));
+    ck_assert_ptr_nonnull(strstr(r.out, "1,000 times"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_options_exit_2_with_one_line)
+{
+    static const char *const cases[][3] = {
+        {"--bogus", NULL, "unknown option '--bogus'"},
+        {"-z", NULL, "unknown option '-z'"},
+        {"--trace=xml", NULL, "--trace takes text, json or none"},
+        {"--seed", "abc", "--seed takes a non-negative integer"},
+        {"--seed", "-4", "--seed takes a non-negative integer"},
+        {"--seed", "99999999999999999999999", "--seed takes a non-negative integer"},
+        {"--max-events", "0", "--max-events takes a positive integer"},
+        {"--fastpath=sometimes", NULL, "--fastpath takes on or off"},
+        {"--json", NULL, "microsim bench"},
+        {"pingpong", "demo", "one scenario at most"},
+        {"--seed", NULL, "needs a value"},
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_result_t r;
+        const char *args[3] = {cases[i][0], cases[i][1], NULL};
+        run_microsim(&r, args);
+        assert_usage_error(&r, cases[i][2]);
+        run_free(&r);
+    }
+}
+END_TEST
+
+START_TEST(unwritable_output_file_is_a_usage_error)
+{
+    run_result_t r;
+    RUN(r, "-o", "/nonexistent-dir/t.json", "pingpong");
+    assert_usage_error(&r, "cannot write /nonexistent-dir/t.json");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(help_and_version_exit_0)
+{
+    run_result_t r;
+    RUN(r, "--help");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "usage: microsim"));
+    ck_assert_ptr_nonnull(strstr(r.out, "--max-events"));
+    run_free(&r);
+    RUN(r, "--version");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_int_eq(strncmp(r.out, "microsim ", 9), 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(default_scenario_is_demo)
+{
+    run_result_t plain, demo;
+    run_microsim(&plain, (const char *const[]){NULL});
+    RUN(demo, "demo");
+    ck_assert_int_eq(plain.status, 0);
+    ck_assert_str_eq(plain.out, demo.out);
+    ck_assert_ptr_nonnull(strstr(plain.out, "task.spawn"));
+    ck_assert_ptr_nonnull(strstr(plain.err, "demo: done, exit status 0"));
+    run_free(&plain);
+    run_free(&demo);
+}
+END_TEST
+
+START_TEST(max_events_stops_cleanly_after_n_events)
+{
+    run_result_t r;
+    RUN(r, "--max-events", "10", "pingpong");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_uint_eq(count_lines(r.out), 1 + 10); /* the column header, then 10 events */
+    ck_assert_ptr_nonnull(strstr(r.err, "stopped by --max-events"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(trace_none_still_shows_what_tasks_print)
+{
+    run_result_t r;
+    RUN(r, "--trace=none", "pingpong");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out, "pingpong server: 1000 pings checked, 0 wrong\n"
+                            "pingpong client: 1000 of 1000 round trips answered correctly\n");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(output_file_gets_the_trace_and_stdout_the_prints)
+{
+    char path[] = "/tmp/microsim-test-traceXXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    run_result_t r, direct;
+    RUN(r, "-o", path, "demo");
+    RUN(direct, "demo");
+    ck_assert_int_eq(r.status, 0);
+    char *trace = read_file(path, NULL);
+    ck_assert_str_eq(trace, direct.out);
+    ck_assert_ptr_nonnull(strstr(r.out, "hi: 10 + 11 + 12 = 33\n"));
+    ck_assert_ptr_null(strstr(r.out, "task.spawn"));
+    free(trace);
+    unlink(path);
+    run_free(&r);
+    run_free(&direct);
+}
+END_TEST
+
+START_TEST(fast_path_off_gives_the_same_trace)
+{
+    run_result_t on, off;
+    RUN(on, "--fastpath=on", "demo");
+    RUN(off, "--fastpath=off", "demo");
+    ck_assert_int_eq(on.status, 0);
+    ck_assert_int_eq(off.status, 0);
+    ck_assert_str_eq(on.out, off.out);
+    run_free(&on);
+    run_free(&off);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, unknown_scenario_exits_2_and_points_to_list);
+    tcase_add_test(tc, list_names_every_scenario_with_a_description);
+    tcase_add_test(tc, bad_options_exit_2_with_one_line);
+    tcase_add_test(tc, unwritable_output_file_is_a_usage_error);
+    tcase_add_test(tc, help_and_version_exit_0);
+    tcase_add_test(tc, default_scenario_is_demo);
+    tcase_add_test(tc, max_events_stops_cleanly_after_n_events);
+    tcase_add_test(tc, trace_none_still_shows_what_tasks_print);
+    tcase_add_test(tc, output_file_gets_the_trace_and_stdout_the_prints);
+    tcase_add_test(tc, fast_path_off_gives_the_same_trace);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *runner = srunner_create(make_suite());
+    srunner_run_all(runner, CK_ENV);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed ? 1 : 0;
+}

@@ -29,7 +29,8 @@ static void set_party(char *name, uint32_t *tid, const thread_t *t)
         *tid = 0;
         return;
     }
-    rt_strlcpy(name, thread_name(t), K_NAME_LEN);
+    /* Task names are NUL-padded to K_NAME_LEN: copy the whole array at once. */
+    __builtin_memcpy(name, thread_name(t), K_NAME_LEN);
     *tid = thread_tid(t);
 }
 

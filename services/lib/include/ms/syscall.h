@@ -15,40 +15,49 @@ typedef struct ms_sysregs {
     uint64_t rbx;
 } ms_sysregs_t;
 
-/* Executes system call nr with the registers in r, and stores what the kernel
- * returned back into r. Returns rax (MS_OK or an MS_E_* code). */
-static inline uint64_t ms_syscall(uint64_t nr, ms_sysregs_t *r)
+/* Executes system call nr: each register is loaded from the variable its
+ * pointer names and stored back into it afterwards (w: the 8 message words).
+ * Returns rax (MS_OK or an MS_E_* code). Pointing straight at the caller's
+ * own variables lets the compiler skip any copy. */
+static inline uint64_t ms_trap(uint64_t nr, uint64_t *rdi_p, uint64_t *rsi_p, uint64_t *w, uint64_t *rbx_p)
 {
     register uint64_t rax __asm__("rax") = nr;
-    register uint64_t rdi __asm__("rdi") = r->rdi;
-    register uint64_t rsi __asm__("rsi") = r->rsi;
-    register uint64_t rdx __asm__("rdx") = r->w[0];
-    register uint64_t r10 __asm__("r10") = r->w[1];
-    register uint64_t r8 __asm__("r8") = r->w[2];
-    register uint64_t r9 __asm__("r9") = r->w[3];
-    register uint64_t r12 __asm__("r12") = r->w[4];
-    register uint64_t r13 __asm__("r13") = r->w[5];
-    register uint64_t r14 __asm__("r14") = r->w[6];
-    register uint64_t r15 __asm__("r15") = r->w[7];
-    register uint64_t rbx __asm__("rbx") = r->rbx;
+    register uint64_t rdi __asm__("rdi") = *rdi_p;
+    register uint64_t rsi __asm__("rsi") = *rsi_p;
+    register uint64_t rdx __asm__("rdx") = w[0];
+    register uint64_t r10 __asm__("r10") = w[1];
+    register uint64_t r8 __asm__("r8") = w[2];
+    register uint64_t r9 __asm__("r9") = w[3];
+    register uint64_t r12 __asm__("r12") = w[4];
+    register uint64_t r13 __asm__("r13") = w[5];
+    register uint64_t r14 __asm__("r14") = w[6];
+    register uint64_t r15 __asm__("r15") = w[7];
+    register uint64_t rbx __asm__("rbx") = *rbx_p;
     __asm__ volatile(MS_TRAP_INSN
                      : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r12),
                        "+r"(r13), "+r"(r14), "+r"(r15), "+r"(rbx)
                      :
                      : "rcx", "r11", "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
                        "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
-    r->rdi = rdi;
-    r->rsi = rsi;
-    r->w[0] = rdx;
-    r->w[1] = r10;
-    r->w[2] = r8;
-    r->w[3] = r9;
-    r->w[4] = r12;
-    r->w[5] = r13;
-    r->w[6] = r14;
-    r->w[7] = r15;
-    r->rbx = rbx;
+    *rdi_p = rdi;
+    *rsi_p = rsi;
+    w[0] = rdx;
+    w[1] = r10;
+    w[2] = r8;
+    w[3] = r9;
+    w[4] = r12;
+    w[5] = r13;
+    w[6] = r14;
+    w[7] = r15;
+    *rbx_p = rbx;
     return rax;
+}
+
+/* Executes system call nr with the registers in r, storing what the kernel
+ * returned back into r. */
+static inline uint64_t ms_syscall(uint64_t nr, ms_sysregs_t *r)
+{
+    return ms_trap(nr, &r->rdi, &r->rsi, r->w, &r->rbx);
 }
 
 /* A message as user code holds it. info packs label, word count, payload
@@ -62,43 +71,34 @@ typedef struct ms_msg {
     uint64_t handle;
 } ms_msg_t;
 
-/* A message system call: in (or nothing, if NULL) goes out in the registers;
- * on success, what came back is stored in out (unless NULL). */
-static inline uint64_t ms_msg_syscall(uint64_t nr, uint64_t ep, const ms_msg_t *in, ms_msg_t *out)
+/* A message system call on endpoint handle ep: m goes out in the registers
+ * and what comes back lands in m. After an error m holds what it held. */
+static inline uint64_t ms_msg_syscall(uint64_t nr, uint64_t ep, ms_msg_t *m)
 {
-    ms_sysregs_t r = {.rdi = ep};
-    if (in) {
-        r.rsi = in->info;
-        r.rbx = in->handle;
-        for (unsigned i = 0; i < 8; i++)
-            r.w[i] = in->w[i];
-    }
-    uint64_t err = ms_syscall(nr, &r);
-    if (err == MS_OK && out) {
-        out->info = r.rsi;
-        out->badge = r.rdi;
-        for (unsigned i = 0; i < 8; i++)
-            out->w[i] = r.w[i];
-        out->handle = r.rbx;
-    }
+    uint64_t rdi = ep;
+    uint64_t err = ms_trap(nr, &rdi, &m->info, m->w, &m->handle);
+    if (err == MS_OK)
+        m->badge = rdi;
     return err;
 }
 
-static inline uint64_t ms_send(ms_handle_t ep, const ms_msg_t *m) { return ms_msg_syscall(MS_SYS_SEND, ep, m, 0); }
-static inline uint64_t ms_try_send(ms_handle_t ep, const ms_msg_t *m)
+/* A system call that only receives: m is cleared first (no stale input). */
+static inline uint64_t ms_recv_syscall(uint64_t nr, uint64_t ep, ms_msg_t *m)
 {
-    return ms_msg_syscall(MS_SYS_TRY_SEND, ep, m, 0);
+    *m = (ms_msg_t){0};
+    return ms_msg_syscall(nr, ep, m);
 }
-static inline uint64_t ms_recv(ms_handle_t ep, ms_msg_t *m) { return ms_msg_syscall(MS_SYS_RECV, ep, 0, m); }
-static inline uint64_t ms_try_recv(ms_handle_t ep, ms_msg_t *m) { return ms_msg_syscall(MS_SYS_TRY_RECV, ep, 0, m); }
+
+/* Sending calls leave m as it was (the kernel does not change its registers). */
+static inline uint64_t ms_send(ms_handle_t ep, ms_msg_t *m) { return ms_msg_syscall(MS_SYS_SEND, ep, m); }
+static inline uint64_t ms_try_send(ms_handle_t ep, ms_msg_t *m) { return ms_msg_syscall(MS_SYS_TRY_SEND, ep, m); }
+static inline uint64_t ms_recv(ms_handle_t ep, ms_msg_t *m) { return ms_recv_syscall(MS_SYS_RECV, ep, m); }
+static inline uint64_t ms_try_recv(ms_handle_t ep, ms_msg_t *m) { return ms_recv_syscall(MS_SYS_TRY_RECV, ep, m); }
 /* m carries the request in and the reply out. */
-static inline uint64_t ms_call(ms_handle_t ep, ms_msg_t *m) { return ms_msg_syscall(MS_SYS_CALL, ep, m, m); }
-static inline uint64_t ms_reply(const ms_msg_t *m) { return ms_msg_syscall(MS_SYS_REPLY, 0, m, 0); }
+static inline uint64_t ms_call(ms_handle_t ep, ms_msg_t *m) { return ms_msg_syscall(MS_SYS_CALL, ep, m); }
+static inline uint64_t ms_reply(ms_msg_t *m) { return ms_msg_syscall(MS_SYS_REPLY, 0, m); }
 /* m carries the reply in and the next request out. */
-static inline uint64_t ms_reply_recv(ms_handle_t ep, ms_msg_t *m)
-{
-    return ms_msg_syscall(MS_SYS_REPLY_RECV, ep, m, m);
-}
+static inline uint64_t ms_reply_recv(ms_handle_t ep, ms_msg_t *m) { return ms_msg_syscall(MS_SYS_REPLY_RECV, ep, m); }
 
 static inline uint64_t ms_debug_write(const void *buf, uint64_t len)
 {

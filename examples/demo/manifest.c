@@ -1,4 +1,4 @@
-/* demo: the default scenario, a server loop, two clients of different priorities and a handle transfer. */
+/* demo: the default scenario, a two-thread server, two clients of different priorities and a handle transfer. */
 #include "demo.h"
 #include "scenarios.h"
 
@@ -8,7 +8,7 @@
 
 const ms_manifest_t scenario_demo = {
     .name = "demo",
-    .description = "init hands badged handles to two clients (high and low priority) of a reply_recv server",
+    .description = "init hands badged handles to two clients (high and low priority) of a two-thread server",
     .endpoints = 3,
     .ntasks = 4,
     .tasks = {
@@ -19,7 +19,7 @@ const ms_manifest_t scenario_demo = {
                       .rights = MS_RIGHT_SEND | MS_RIGHT_GRANT},
                      {.slot = DEMO_H_LO_BOOT, .type = MS_OBJ_ENDPOINT, .index = EP_LO_BOOT,
                       .rights = MS_RIGHT_SEND | MS_RIGHT_GRANT}}},
-        {.name = "server", .entry = demo_server, .prio = 100, .daemon = 1,
+        {.name = "server", .entry = demo_server, .prio = 100, .daemon = 1, .arg = {100},
          .handles = {{.slot = DEMO_H_SERVICE, .type = MS_OBJ_ENDPOINT, .index = EP_SERVICE,
                       .rights = MS_RIGHT_RECV}}},
         {.name = "hi", .entry = demo_client, .prio = 150, .arg = {1, 10, 0},

@@ -64,6 +64,18 @@ int fx_find_event(unsigned kind, k_trace_event_t *ev);
 /* Forgets every event recorded so far. */
 void fx_drop_events(void);
 
+/* Remembers the whole kernel state: every thread (state, priority, registers,
+ * IPC links), task (state, status, handle table), endpoint (references,
+ * queues), the run queues, the current thread and the trace position. */
+void fx_save_state(void);
+/* Asserts that the kernel state is the one fx_save_state remembered. */
+void fx_assert_state_unchanged(void);
+
+/* As fx_syscall, for a call that must be rejected: asserts that it returned an
+ * error, recorded exactly one syscall.error event naming the call and the
+ * error, and changed nothing else but t's rax. Returns the error code. */
+uint64_t fx_syscall_rejected(thread_t *t, uint64_t nr, arch_regs_t regs);
+
 /* Each test file ends with FX_MAIN(make_suite). */
 #define FX_MAIN(make_suite)                                                                                           \
     int main(void)                                                                                                    \

@@ -155,11 +155,15 @@ static void abandon_reply(thread_t *server)
     unblock(caller, MS_E_ABORTED);
 }
 
-/* The receive half, with the handle already checked. */
+/* The receive half, with the handle already checked. A receive that goes
+ * ahead (it takes a message or waits for one) first abandons any reply the
+ * server still owes; a try_recv that finds nobody changes nothing. */
 static int recv_on(thread_t *t, endpoint_t *ep, int grant, int blocking)
 {
-    abandon_reply(t);
     k_link_t *l = k_list_first(&ep->senders);
+    if (!l && !blocking)
+        return MS_E_WOULDBLOCK;
+    abandon_reply(t);
     if (l) {
         thread_t *s = K_CONTAINER_OF(l, thread_t, qlink);
         k_link_remove(l);
@@ -174,8 +178,6 @@ static int recv_on(thread_t *t, endpoint_t *ep, int grant, int blocking)
             unblock(s, MS_OK);
         return MS_OK;
     }
-    if (!blocking)
-        return MS_E_WOULDBLOCK;
     t->state = THREAD_BLOCKED_RECV;
     t->blocked_on = ep;
     t->ipc_flags = grant ? THREAD_IPC_GRANT : 0;

@@ -754,11 +754,8 @@ START_TEST(recv_without_reply_aborts_the_pending_caller)
 }
 END_TEST
 
-/* BUG: kernel/ipc.c recv_on() calls abandon_reply() before it knows whether a
- * sender is queued, so a try_recv that finds nobody aborts the server's
- * pending caller (MS_E_ABORTED) and yet returns MS_E_WOULDBLOCK. ms_abi.h: a
- * rejected call "returns an error in rax and changes nothing else". The
- * pending caller must stay in BLOCKED_REPLY. */
+/* A rejected call changes nothing else (ms_abi.h): a try_recv that finds no
+ * sender leaves the server's pending caller waiting for its reply. */
 START_TEST(try_recv_that_would_block_keeps_the_pending_caller)
 {
     fx_reset();
@@ -1395,6 +1392,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, handle_transfer_into_a_full_table_arrives_without_handle);
     tcase_add_test(tc, reply_may_carry_a_handle_only_with_grant);
     tcase_add_test(tc, recv_without_reply_aborts_the_pending_caller);
+    tcase_add_test(tc, try_recv_that_would_block_keeps_the_pending_caller);
     tcase_add_test(tc, killing_the_server_wakes_its_caller_with_dead);
     tcase_add_test(tc, ending_the_server_task_wakes_its_caller_with_dead);
     tcase_add_test(tc, killing_the_caller_cuts_the_reply_link);
@@ -1431,8 +1429,6 @@ static Suite *make_suite(void)
     tcase_add_test(fp, fast_reply_recv_declines_a_payload_or_handle);
     tcase_add_test(fp, fast_reply_recv_declines_a_bad_handle);
     suite_add_tcase(s, fp);
-    /* Known bugs (see BUG above each): not run until they are fixed. */
-    (void)try_recv_that_would_block_keeps_the_pending_caller;
     return s;
 }
 

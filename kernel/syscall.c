@@ -119,7 +119,7 @@ static int sys_handle_info(thread_t *t, arch_regs_t *r)
 
 /* thread_create(task, entry, stack base, stack size, IPC buffer, arg, prio):
  * the stack and the IPC buffer must lie in the target task's memory, and the
- * priority may not exceed the creator's. */
+ * priority may exceed neither the creator's nor the target task's ceiling. */
 static int sys_thread_create(thread_t *t, arch_regs_t *r)
 {
     handle_entry_t *e;
@@ -132,19 +132,17 @@ static int sys_thread_create(thread_t *t, arch_regs_t *r)
         return MS_E_DEAD;
     if (prio > MS_PRIO_MAX || entry == 0 || size < 1024 || (ipcbuf & 7))
         return MS_E_INVAL;
-    if (prio > t->prio)
+    if (prio > t->prio || prio > task->max_prio)
         return MS_E_RIGHTS;
     if (!aspace_writable(&task->aspace, stack, size) || !aspace_writable(&task->aspace, ipcbuf, MS_IPC_BUFFER_SIZE))
         return MS_E_FAULT;
-    ms_handle_t h;
+    if (t->task->handles.used == MS_HANDLES_PER_TASK)
+        return MS_E_FULL;
     thread_t *nt = thread_create(task, entry, stack, stack + size, ipcbuf, arg, (uint8_t)prio);
     if (!nt)
         return MS_E_NOMEM;
-    err = handle_install(&t->task->handles, &nt->obj, MS_RIGHT_CONTROL, 0, &h);
-    if (err != MS_OK) {
-        thread_kill(nt);
-        return err;
-    }
+    ms_handle_t h;
+    handle_install(&t->task->handles, &nt->obj, MS_RIGHT_CONTROL, 0, &h); /* room was checked */
     k_trace_event_t *ev = trace_begin(K_EV_THREAD_SPAWN, t, nt);
     if (ev)
         ev->a[0] = prio;

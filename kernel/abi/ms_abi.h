@@ -49,6 +49,20 @@
  * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
  * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
  * need MS_RIGHT_RECV; thread_create and kill need MS_RIGHT_CONTROL.
+ *
+ * Messages: a reply may carry a handle only if the server received the call
+ * through a handle with MS_RIGHT_GRANT. A transferred handle whose sender
+ * closed it meanwhile, or that finds the receiver's table full, is dropped:
+ * the message arrives without MS_INFO_HANDLE and the sender still gets MS_OK.
+ * A server that receives again before replying abandons its caller, who gets
+ * MS_E_ABORTED; a caller whose server dies gets MS_E_DEAD, and so does every
+ * thread queued on an endpoint whose last handle is closed.
+ *
+ * thread_create errors: MS_E_DEAD (the task has ended), MS_E_INVAL (priority
+ * over 255, entry 0, stack under 1024 bytes, IPC buffer not 8-byte aligned),
+ * MS_E_RIGHTS (priority above the creator's or the task's own priority),
+ * MS_E_FAULT (stack or IPC buffer not in the task's memory), MS_E_FULL (no
+ * free handle for the new thread), MS_E_NOMEM (no thread left in the kernel).
  */
 enum ms_syscall {
     MS_SYS_DEBUG_WRITE = 0,

@@ -705,11 +705,8 @@ START_TEST(thread_create_with_full_table_leaves_no_thread)
 }
 END_TEST
 
-/* BUG: kernel/syscall.c sys_thread_create() checks the priority against the
- * creator's only; task.h says a task's max_prio is "the highest priority its
- * threads may have", yet a thread of priority 200 with control of a task of
- * max_prio 50 creates a thread of priority 150 in it. Expected: refused
- * (MS_E_RIGHTS, as for a priority above the creator's) and nothing created. */
+/* A task's max_prio is the highest priority its threads may have: a creator
+ * of higher priority still cannot put a thread above it. */
 START_TEST(thread_create_above_the_tasks_max_priority)
 {
     fx_reset();
@@ -1015,6 +1012,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, thread_create_in_another_task);
     tcase_add_test(tc, thread_create_needs_control_of_a_task);
     tcase_add_test(tc, thread_create_above_the_creators_priority);
+    tcase_add_test(tc, thread_create_above_the_tasks_max_priority);
     tcase_add_test(tc, thread_create_priority_out_of_range);
     tcase_add_test(tc, thread_create_stack_outside_the_task_faults);
     tcase_add_test(tc, thread_create_ipc_buffer_outside_the_task_faults);
@@ -1037,8 +1035,6 @@ static Suite *make_suite(void)
     tcase_add_test(tc, kill_an_ended_task_does_nothing);
     tcase_add_test(tc, kill_ones_own_task);
     suite_add_tcase(s, tc);
-    /* Known bugs (see BUG above each): not run until they are fixed. */
-    (void)thread_create_above_the_tasks_max_priority;
     return s;
 }
 

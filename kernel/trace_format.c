@@ -128,21 +128,42 @@ unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_F
     return n;
 }
 
-/* An appending writer over a bounded buffer that still counts what it drops. */
+/* An appending writer over a bounded buffer that still counts what it drops
+ * (snprintf semantics). Column padding is held back in pad and written only
+ * when more text follows, so a line never ends in blanks, whatever the size
+ * of the buffer. */
 typedef struct line {
     char *buf;
     size_t size;
     size_t len;
+    int pad;
 } line_t;
 
 static void add(line_t *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add_raw(line_t *l, const char *fmt, va_list ap)
+{
+    size_t room = l->len < l->size ? l->size - l->len : 0;
+    l->len += (size_t)rt_vsnprintf(room ? l->buf + l->len : NULL, room, fmt, ap);
+}
+
 static void add(line_t *l, const char *fmt, ...)
 {
     va_list ap;
+    if (l->pad > 0) {
+        int pad = l->pad;
+        l->pad = 0;
+        add(l, "%*s", pad, "");
+    }
     va_start(ap, fmt);
-    size_t room = l->len < l->size ? l->size - l->len : 0;
-    l->len += (size_t)rt_vsnprintf(room ? l->buf + l->len : NULL, room, fmt, ap);
+    add_raw(l, fmt, ap);
     va_end(ap);
+}
+
+/* Ends a column: the next text starts width columns after start. */
+static void end_column(line_t *l, size_t start, int width)
+{
+    l->pad = width - (int)(l->len - start);
 }
 
 static void add_text(line_t *l, const char *s, unsigned n)
@@ -164,77 +185,89 @@ static void add_text(line_t *l, const char *s, unsigned n)
     add(l, "\"");
 }
 
-size_t trace_format_value(const trace_field_t *f, char *buf, size_t size)
+static void add_value(line_t *l, const trace_field_t *f)
 {
-    line_t l = {.buf = buf, .size = size, .len = 0};
-    if (size)
-        buf[0] = '\0';
     switch (f->type) {
     case TF_UINT:
-        add(&l, "%llu", (unsigned long long)f->u);
+        add(l, "%llu", (unsigned long long)f->u);
         break;
     case TF_INT:
-        add(&l, "%lld", (long long)f->u);
+        add(l, "%lld", (long long)f->u);
         break;
     case TF_HEX:
-        add(&l, "0x%llx", (unsigned long long)f->u);
+        add(l, "0x%llx", (unsigned long long)f->u);
         break;
     case TF_STR:
-        add(&l, "%s", f->s);
+        add(l, "%s", f->s);
         break;
     case TF_HEXLIST:
-        add(&l, "[");
+        add(l, "[");
         for (unsigned i = 0; i < f->n; i++)
-            add(&l, "%s0x%llx", i ? "," : "", (unsigned long long)f->list[i]);
-        add(&l, "]");
+            add(l, "%s0x%llx", i ? "," : "", (unsigned long long)f->list[i]);
+        add(l, "]");
         break;
     case TF_TEXT:
-        add_text(&l, f->s, f->n);
+        add_text(l, f->s, f->n);
         break;
     }
+}
+
+static void terminate(line_t *l)
+{
+    if (l->size)
+        l->buf[l->len < l->size ? l->len : l->size - 1] = '\0';
+}
+
+size_t trace_format_value(const trace_field_t *f, char *buf, size_t size)
+{
+    line_t l = {.buf = buf, .size = size};
+    add_value(&l, f);
+    terminate(&l);
     return l.len;
 }
 
+/* A party column: "name:tid", or "idle" for tid 0, after an optional arrow. */
 static void add_party(line_t *l, const char *arrow, const char *name, uint32_t tid, int width)
 {
-    char who[40];
+    add(l, " ");
+    size_t start = l->len;
     if (tid)
-        rt_snprintf(who, sizeof who, "%s%.*s:%u", arrow, K_NAME_LEN, name, tid);
+        add(l, "%s%.*s:%u", arrow, K_NAME_LEN, name, tid);
     else
-        rt_snprintf(who, sizeof who, "%sidle", arrow);
-    add(l, " %-*s", width, who);
+        add(l, "%sidle", arrow);
+    end_column(l, start, width);
 }
 
 size_t trace_format_text(const k_trace_event_t *ev, char *buf, size_t size, int color)
 {
-    line_t l = {.buf = buf, .size = size, .len = 0};
-    if (size)
-        buf[0] = '\0';
+    line_t l = {.buf = buf, .size = size};
     const char *kind = trace_kind_name(ev->kind);
     add(&l, "%12llu %3u ", (unsigned long long)ev->time_ns, ev->cpu);
-    if (color && ev->kind < K_EV_COUNT)
-        add(&l, "\033[%sm%-13s\033[0m", kind_colors[ev->kind], kind);
-    else
-        add(&l, "%-13s", kind);
-    int has_peer = ev->peer_tid != 0 || ev->kind == K_EV_SWITCH;
-    if (ev->kind == K_EV_KERNEL_HALT)
-        add(&l, " %-18s", "kernel");
-    else
+    if (color && ev->kind < K_EV_COUNT) {
+        add(&l, "\033[%sm%-13s\033[0m", kind_colors[ev->kind], kind); /* an actor always follows */
+    } else {
+        add(&l, "%s", kind);
+        l.pad = 13 - (int)rt_strlen(kind);
+    }
+    if (ev->kind == K_EV_KERNEL_HALT) {
+        add(&l, " ");
+        size_t start = l.len;
+        add(&l, "kernel");
+        end_column(&l, start, 18);
+    } else {
         add_party(&l, "", ev->actor, ev->actor_tid, 18);
-    if (has_peer)
+    }
+    if (ev->peer_tid != 0 || ev->kind == K_EV_SWITCH)
         add_party(&l, "-> ", ev->peer, ev->peer_tid, 21);
     else
-        add(&l, " %-21s", "");
+        l.pad += 22;
     trace_field_t f[TRACE_FIELDS_MAX];
     unsigned n = trace_event_fields(ev, f);
     for (unsigned i = 0; i < n; i++) {
-        char value[TRACE_LINE_MAX / 2];
-        trace_format_value(&f[i], value, sizeof value);
-        add(&l, " %s=%s", f[i].key, value);
+        add(&l, " %s=", f[i].key);
+        add_value(&l, &f[i]);
     }
-    /* Columns without fields leave trailing blanks: trim them. */
-    while (l.len > 0 && l.len < size && buf[l.len - 1] == ' ')
-        buf[--l.len] = '\0';
+    terminate(&l);
     return l.len;
 }
 

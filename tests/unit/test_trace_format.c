@@ -235,12 +235,8 @@ START_TEST(full_print_event_fits_a_line)
 }
 END_TEST
 
-/* BUG: kernel/trace_format.c trace_format_text(): each value is formatted into
- * a local buffer of TRACE_LINE_MAX / 2 = 384 bytes, but a print event of
- * K_EV_TEXT (96) bytes that all need \xNN escapes takes 2 + 96 * 4 = 386, so
- * the text is cut (its last escape and the closing quote are lost) and the
- * returned length is short, though the whole line is well under
- * TRACE_LINE_MAX. The value must be formatted whole. */
+/* The longest value, a full print event of bytes that all need \xNN escapes
+ * (2 + 96 * 4 characters), is formatted whole. */
 START_TEST(full_print_event_of_unprintable_bytes_fits_a_line)
 {
     char text[K_EV_TEXT];
@@ -328,13 +324,8 @@ START_TEST(truncated_line_returns_full_length_and_stays_terminated)
 }
 END_TEST
 
-/* BUG: kernel/trace_format.c trace_format_text(): trailing blanks are trimmed
- * only when the whole line fitted (l.len < size). When the buffer is smaller
- * than the untrimmed line, the return value counts the blanks that a large
- * buffer would not get (this switch line: 71 instead of 59), and a buffer
- * just big enough to hold some of them ends with blanks the full line lacks.
- * snprintf semantics need the same length for every size and a prefix of
- * the full line in the buffer. */
+/* snprintf semantics whatever the buffer size: the same length, and a prefix
+ * of the full line (which never ends in blanks). */
 START_TEST(truncated_line_without_fields_returns_full_length)
 {
     k_trace_event_t ev = event(K_EV_SWITCH, 0, "", 0, "init", 1);
@@ -661,6 +652,8 @@ static Suite *make_suite(void)
     tcase_add_test(text, print_text_uses_exactly_text_len_bytes);
     tcase_add_test(text, full_print_event_fits_a_line);
     tcase_add_test(text, colour_wraps_only_the_kind);
+    tcase_add_test(text, full_print_event_of_unprintable_bytes_fits_a_line);
+    tcase_add_test(text, truncated_line_without_fields_returns_full_length);
     tcase_add_test(text, every_known_kind_is_coloured);
     tcase_add_test(text, colour_is_left_out_for_an_unknown_kind);
     tcase_add_test(text, truncated_line_returns_full_length_and_stays_terminated);
@@ -683,9 +676,6 @@ static Suite *make_suite(void)
     tcase_add_test(ring, quiet_mask_records_prints_but_not_ipc);
     tcase_add_test(ring, quiet_mask_through_system_calls);
     suite_add_tcase(s, ring);
-    /* Known bugs (see BUG above each): not run until they are fixed. */
-    (void)full_print_event_of_unprintable_bytes_fits_a_line;
-    (void)truncated_line_without_fields_returns_full_length;
     return s;
 }
 

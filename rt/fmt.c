@@ -39,7 +39,14 @@ static void put_field(out_t *o, const spec_t *sp, const char *s, int n)
         pad(o, ' ', sp->width - n);
 }
 
-static void put_number(out_t *o, const spec_t *sp, uint64_t v, int negative, unsigned base, int upper)
+static void put_str(out_t *o, const char *s)
+{
+    while (*s)
+        put(o, *s++);
+}
+
+/* A number in base, after prefix ("-", "0x" or ""), padded as a whole. */
+static void put_number(out_t *o, const spec_t *sp, uint64_t v, const char *prefix, unsigned base, int upper)
 {
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char tmp[24];
@@ -48,16 +55,14 @@ static void put_number(out_t *o, const spec_t *sp, uint64_t v, int negative, uns
         tmp[n++] = digits[v % base];
         v /= base;
     } while (v);
-    int total = n + negative;
+    int total = n + (int)rt_strlen(prefix);
     if (sp->zero && !sp->left) {
-        if (negative)
-            put(o, '-');
+        put_str(o, prefix);
         pad(o, '0', sp->width - total);
     } else {
         if (!sp->left)
             pad(o, ' ', sp->width - total);
-        if (negative)
-            put(o, '-');
+        put_str(o, prefix);
     }
     while (n)
         put(o, tmp[--n]);
@@ -78,6 +83,10 @@ static const char *parse_spec(const char *f, spec_t *sp, va_list *ap)
     }
     if (*f == '*') {
         sp->width = va_arg(*ap, int);
+        if (sp->width < 0) { /* as in C: a negative width is the '-' flag */
+            sp->left = 1;
+            sp->width = -sp->width;
+        }
         f++;
     }
     while (*f >= '0' && *f <= '9')
@@ -121,20 +130,18 @@ static void convert(out_t *o, char conv, const spec_t *sp, va_list *ap)
     case 'd':
     case 'i': {
         int64_t v = arg_signed(sp, ap);
-        put_number(o, sp, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0, 10, 0);
+        put_number(o, sp, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0 ? "-" : "", 10, 0);
         break;
     }
     case 'u':
-        put_number(o, sp, arg_unsigned(sp, ap), 0, 10, 0);
+        put_number(o, sp, arg_unsigned(sp, ap), "", 10, 0);
         break;
     case 'x':
     case 'X':
-        put_number(o, sp, arg_unsigned(sp, ap), 0, 16, conv == 'X');
+        put_number(o, sp, arg_unsigned(sp, ap), "", 16, conv == 'X');
         break;
     case 'p':
-        put(o, '0');
-        put(o, 'x');
-        put_number(o, sp, (uint64_t)(uintptr_t)va_arg(*ap, void *), 0, 16, 0);
+        put_number(o, sp, (uint64_t)(uintptr_t)va_arg(*ap, void *), "0x", 16, 0);
         break;
     case 'c': {
         char c = (char)va_arg(*ap, int);

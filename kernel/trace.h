@@ -107,8 +107,8 @@ static inline k_trace_event_t *trace_begin(k_event_kind_t kind, const struct thr
 /* Consumer side: copies the oldest unread event into out; 0 if none. */
 int trace_read(k_trace_ring_t *ring, k_trace_event_t *out);
 
-/* The newest n events still in the ring, oldest first, without consuming
- * them (for panic reports). Returns how many were copied. */
+/* The newest n events recorded, oldest first, whether read already or not
+ * (for panic reports); nothing is consumed. Returns how many were copied. */
 unsigned trace_last(const k_trace_ring_t *ring, k_trace_event_t *out, unsigned n);
 
 /* Hands recorded events to the platform if there are any. */

@@ -34,6 +34,7 @@ START_TEST(list_names_every_scenario_with_a_description)
     ck_assert_int_eq(r.status, 0);
     ck_assert_ptr_nonnull(strstr(r.out, "pingpong "));
     ck_assert_ptr_nonnull(strstr(r.out, "demo "));
+    ck_assert_ptr_nonnull(strstr(r.out, "deadlock "));
     ck_assert_ptr_nonnull(strstr(r.out, "1,000 times"));
     run_free(&r);
 }
@@ -145,6 +146,17 @@ START_TEST(output_file_gets_the_trace_and_stdout_the_prints)
 }
 END_TEST
 
+START_TEST(deadlock_halts_with_status_1)
+{
+    run_result_t r;
+    RUN(r, "deadlock");
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_ptr_nonnull(strstr(r.out, "kernel.halt   kernel                                   status=1 reason=deadlock\n"));
+    ck_assert_ptr_nonnull(strstr(r.err, "deadlock: deadlock, exit status 1"));
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(fast_path_off_gives_the_same_trace)
 {
     run_result_t on, off;
@@ -173,6 +185,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, trace_none_still_shows_what_tasks_print);
     tcase_add_test(tc, output_file_gets_the_trace_and_stdout_the_prints);
     tcase_add_test(tc, fast_path_off_gives_the_same_trace);
+    tcase_add_test(tc, deadlock_halts_with_status_1);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -60,14 +60,15 @@ static void on_marks(void *ctx, k_trace_ring_t *ring)
             mk->t[mk->n++] = now_ns();
 }
 
-/* Median round trip of bench-ipc with the given trace mask; < 0 on failure. */
-static double bench_ipc(uint32_t trace_mask)
+/* Median round trip of bench-ipc with the given trace mask, on the fast path
+ * or the ordinary path alone; < 0 on failure. */
+static double bench_ipc(uint32_t trace_mask, int no_fastpath)
 {
     ms_manifest_t m = scenario_bench_ipc;
     m.tasks[1].arg[0] = IPC_BATCHES;
     m.tasks[1].arg[1] = IPC_PER_BATCH;
     marks_t mk = {.n = 0};
-    hosted_config_t cfg = {.manifest = &m, .seed = 1, .trace_mask = trace_mask,
+    hosted_config_t cfg = {.manifest = &m, .seed = 1, .trace_mask = trace_mask, .no_fastpath = no_fastpath,
                            .sink = {.events = on_marks, .ctx = &mk}};
     hosted_result_t res;
     if (hosted_run(&cfg, &res) != 0 || res.outcome != HOSTED_HALTED || res.status != 0 || mk.n != IPC_BATCHES + 1)
@@ -180,35 +181,76 @@ static int pin_to_current_cpu(void)
     return sched_setaffinity(0, sizeof set, &set) == 0 ? cpu : -1;
 }
 
-int sim_bench(int json)
+static double ipc_fast(void) { return bench_ipc(K_TRACE_MASK_QUIET, 0); }
+static double ipc_ordinary(void) { return bench_ipc(K_TRACE_MASK_QUIET, 1); }
+static double ipc_traced(void) { return bench_ipc(K_TRACE_MASK_ALL, 0); }
+
+/* Every measurement, in the order it runs; result 0 until it has. */
+typedef struct measure {
+    const char *name;  /* for --only */
+    const char *field; /* in the JSON object */
+    const char *label;
+    double (*run)(void);
+    unsigned round_trips;
+    double result;
+} measure_t;
+
+static measure_t measures[] = {
+    {"ipc", "ipc_rtt_ns", "IPC call/reply, 8 words, trace off", ipc_fast, IPC_BATCHES * IPC_PER_BATCH, 0},
+    {"ordinary", "ipc_rtt_ordinary_ns", "IPC call/reply, 8 words, fast path off", ipc_ordinary,
+     IPC_BATCHES * IPC_PER_BATCH, 0},
+    {"traced", "ipc_rtt_traced_ns", "IPC call/reply, 8 words, every event recorded", ipc_traced,
+     IPC_BATCHES * IPC_PER_BATCH, 0},
+    {"pipe", "pipe_rtt_ns", "pipe ping-pong, two processes", bench_pipe, BASE_BATCHES * BASE_PER_BATCH, 0},
+    {"futex", "futex_rtt_ns", "futex ping-pong, two threads", bench_futex, BASE_BATCHES * BASE_PER_BATCH, 0},
+};
+#define NMEASURES (sizeof measures / sizeof measures[0])
+
+static void print_json(int cpu)
 {
-    int cpu = pin_to_current_cpu();
-    double ipc = bench_ipc(K_TRACE_MASK_QUIET);
-    double traced = bench_ipc(K_TRACE_MASK_ALL);
-    double pipe_rtt = bench_pipe();
-    double futex_rtt = bench_futex();
-    if (ipc <= 0 || traced <= 0 || pipe_rtt <= 0 || futex_rtt <= 0) {
-        fprintf(stderr, "microsim bench: a measurement failed (%s)\n", errno ? strerror(errno) : "bench-ipc run");
-        return 1;
-    }
-    if (json) {
-        printf("{\"ipc_rtt_ns\":%.1f,\"ipc_rtt_traced_ns\":%.1f,\"pipe_rtt_ns\":%.1f,\"futex_rtt_ns\":%.1f,"
-               "\"iterations\":%u,\"baseline_iterations\":%u,\"pipe_over_ipc\":%.1f,\"futex_over_ipc\":%.1f,"
-               "\"cpu\":%d}\n",
-               ipc, traced, pipe_rtt, futex_rtt, IPC_BATCHES * IPC_PER_BATCH, BASE_BATCHES * BASE_PER_BATCH,
-               pipe_rtt / ipc, futex_rtt / ipc, cpu);
-        return 0;
-    }
+    printf("{");
+    for (unsigned i = 0; i < NMEASURES; i++)
+        if (measures[i].result > 0)
+            printf("\"%s\":%.1f,", measures[i].field, measures[i].result);
+    double ipc = measures[0].result, pipe_rtt = measures[3].result, futex_rtt = measures[4].result;
+    if (ipc > 0 && pipe_rtt > 0 && futex_rtt > 0)
+        printf("\"pipe_over_ipc\":%.1f,\"futex_over_ipc\":%.1f,", pipe_rtt / ipc, futex_rtt / ipc);
+    printf("\"iterations\":%u,\"baseline_iterations\":%u,\"cpu\":%d}\n", IPC_BATCHES * IPC_PER_BATCH,
+           BASE_BATCHES * BASE_PER_BATCH, cpu);
+}
+
+static void print_table(int cpu)
+{
     printf("microsim bench: medians of %u batches, pinned to CPU %d\n", IPC_BATCHES, cpu);
-    printf("  %-44s %10.1f ns  (%u round trips)\n", "IPC call/reply, 8 words, trace off", ipc,
-           IPC_BATCHES * IPC_PER_BATCH);
-    printf("  %-44s %10.1f ns  (%u round trips)\n", "IPC call/reply, 8 words, every event recorded", traced,
-           IPC_BATCHES * IPC_PER_BATCH);
-    printf("  %-44s %10.1f ns  (%u round trips)\n", "pipe ping-pong, two processes", pipe_rtt,
-           BASE_BATCHES * BASE_PER_BATCH);
-    printf("  %-44s %10.1f ns  (%u round trips)\n", "futex ping-pong, two threads", futex_rtt,
-           BASE_BATCHES * BASE_PER_BATCH);
-    printf("  pipe / IPC = %.0fx (target: at least 50x, %s); futex / IPC = %.0fx\n", pipe_rtt / ipc,
-           pipe_rtt / ipc >= 50 ? "met" : "NOT met", futex_rtt / ipc);
+    for (unsigned i = 0; i < NMEASURES; i++)
+        if (measures[i].result > 0)
+            printf("  %-46s %9.1f ns  (%u round trips)\n", measures[i].label, measures[i].result,
+                   measures[i].round_trips);
+    double ipc = measures[0].result, pipe_rtt = measures[3].result, futex_rtt = measures[4].result;
+    if (ipc > 0 && pipe_rtt > 0 && futex_rtt > 0)
+        printf("  pipe / IPC = %.0fx (target: at least 50x, %s); futex / IPC = %.0fx\n", pipe_rtt / ipc,
+               pipe_rtt / ipc >= 50 ? "met" : "NOT met", futex_rtt / ipc);
+}
+
+int sim_bench(int json, const char *only)
+{
+    int found = !only;
+    for (unsigned i = 0; i < NMEASURES; i++)
+        found |= only && strcmp(only, measures[i].name) == 0;
+    if (!found) {
+        fprintf(stderr, "microsim: bench --only takes ipc, ordinary, traced, pipe or futex, not '%s'\n", only);
+        return 2;
+    }
+    int cpu = pin_to_current_cpu();
+    for (unsigned i = 0; i < NMEASURES; i++) {
+        if (only && strcmp(only, measures[i].name) != 0)
+            continue;
+        measures[i].result = measures[i].run();
+        if (measures[i].result <= 0) {
+            fprintf(stderr, "microsim bench: the %s measurement failed\n", measures[i].name);
+            return 1;
+        }
+    }
+    json ? print_json(cpu) : print_table(cpu);
     return 0;
 }

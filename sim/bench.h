@@ -2,8 +2,9 @@
 #ifndef SIM_BENCH_H
 #define SIM_BENCH_H
 
-/* Runs every measurement, prints a table (or one JSON object if json) and
+/* Runs every measurement (or only the one named by only: ipc, ordinary,
+ * traced, pipe, futex), prints a table (or one JSON object if json) and
  * returns microsim's exit status. */
-int sim_bench(int json);
+int sim_bench(int json, const char *only);
 
 #endif

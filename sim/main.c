@@ -33,7 +33,7 @@ int main(int argc, char **argv)
         list_scenarios();
         return 0;
     case SIM_BENCH:
-        return sim_bench(opts.json);
+        return sim_bench(opts.json, opts.only);
     case SIM_RUN:
     default:
         return sim_run(&opts);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_TRACE = 256, OPT_SEED, OPT_MAX_EVENTS, OPT_LIST, OPT_JSON, OPT_FASTPATH };
+enum { OPT_TRACE = 256, OPT_SEED, OPT_MAX_EVENTS, OPT_LIST, OPT_JSON, OPT_FASTPATH, OPT_ONLY };
 
 static const struct option long_options[] = {
     {"trace", required_argument, NULL, OPT_TRACE},
@@ -16,6 +16,7 @@ static const struct option long_options[] = {
     {"max-events", required_argument, NULL, OPT_MAX_EVENTS},
     {"list", no_argument, NULL, OPT_LIST},
     {"json", no_argument, NULL, OPT_JSON},
+    {"only", required_argument, NULL, OPT_ONLY},
     {"fastpath", required_argument, NULL, OPT_FASTPATH},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -86,6 +87,9 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
     case OPT_JSON:
         o->json = 1;
         return 0;
+    case OPT_ONLY:
+        o->only = arg;
+        return 0;
     case 'h':
         o->command = SIM_HELP;
         return 0;
@@ -131,15 +135,19 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
         if (err)
             return err;
     }
-    if (o->json && o->command == SIM_RUN && !(optind < argc && strcmp(argv[optind], "bench") == 0))
+    int bench = optind < argc && strcmp(argv[optind], "bench") == 0;
+    if (o->json && !bench)
         return usage_error("%s is an option of microsim bench; for a JSON trace use --trace=json", "--json");
+    if (o->only && !bench)
+        return usage_error("%s is an option of microsim bench", "--only");
     return apply_positionals(argc, argv, o);
 }
 
 void sim_print_help(void)
 {
     printf("usage: microsim [options] [SCENARIO]    boot a scenario (default: demo) and show its trace\n"
-           "       microsim bench [--json]           time IPC against pipe and futex baselines\n"
+           "       microsim bench [--json] [--only NAME]\n"
+           "                                         time IPC against pipe and futex baselines\n"
            "\n"
            "options:\n"
            "  --list                 list the scenarios, one line each\n"
@@ -152,6 +160,10 @@ void sim_print_help(void)
            "                         the same either way, only slower with off\n"
            "  -h, --help             this help\n"
            "  -V, --version          the version\n"
+           "\n"
+           "bench options:\n"
+           "  --json                 one JSON object instead of the table\n"
+           "  --only NAME            one measurement: ipc, ordinary, traced, pipe or futex\n"
            "\n"
            "exit status: 0 the scenario ran to its end, 1 kernel panic or failed scenario\n"
            "check, 2 usage error. Tasks' own output appears as print events in the text\n"

@@ -26,6 +26,7 @@ typedef struct sim_options {
     uint64_t seed;
     uint64_t max_events;      /* 0: no limit */
     int json;                 /* bench --json */
+    const char *only;         /* bench --only NAME */
     int no_fastpath;          /* --fastpath=off */
 } sim_options_t;
 

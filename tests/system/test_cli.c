@@ -52,6 +52,8 @@ START_TEST(bad_options_exit_2_with_one_line)
         {"--max-events", "0", "--max-events takes a positive integer"},
         {"--fastpath=sometimes", NULL, "--fastpath takes on or off"},
         {"--json", NULL, "microsim bench"},
+        {"--only", "ipc", "microsim bench"},
+        {"bench", "--only=disk", "--only takes ipc, ordinary, traced, pipe or futex"},
         {"pingpong", "demo", "one scenario at most"},
         {"--seed", NULL, "needs a value"},
     };

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "runner.h"
 
 #define RUN(r, ...) run_microsim(&(r), (const char *const[]){__VA_ARGS__, NULL})
@@ -192,11 +193,4 @@ static Suite *make_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *runner = srunner_create(make_suite());
-    srunner_run_all(runner, CK_ENV);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? 1 : 0;
-}
+CHECK_MAIN(make_suite)

@@ -90,7 +90,8 @@ void fx_run(thread_t *t)
     cpu->previous = t;
 }
 
-uint64_t fx_syscall(thread_t *t, uint64_t nr, arch_regs_t regs)
+/* Puts system call nr with regs into the running thread t's frame. */
+static void load_syscall(thread_t *t, uint64_t nr, arch_regs_t regs)
 {
     ck_assert_ptr_eq(k_cpu()->current, t);
     ck_assert_int_eq(t->state, THREAD_RUNNING);
@@ -98,6 +99,11 @@ uint64_t fx_syscall(thread_t *t, uint64_t nr, arch_regs_t regs)
     regs.rip = t->regs.rip;
     regs.rsp = t->regs.rsp;
     t->regs = regs;
+}
+
+uint64_t fx_syscall(thread_t *t, uint64_t nr, arch_regs_t regs)
+{
+    load_syscall(t, nr, regs);
     syscall_dispatch(t);
     return t->regs.rax;
 }
@@ -334,12 +340,7 @@ void fx_assert_state_unchanged(void)
 
 uint64_t fx_syscall_rejected(thread_t *t, uint64_t nr, arch_regs_t regs)
 {
-    ck_assert_ptr_eq(k_cpu()->current, t);
-    ck_assert_int_eq(t->state, THREAD_RUNNING);
-    regs.rax = nr;
-    regs.rip = t->regs.rip;
-    regs.rsp = t->regs.rsp;
-    t->regs = regs;
+    load_syscall(t, nr, regs);
     fx_save_state();
     syscall_dispatch(t);
     uint64_t err = t->regs.rax;

@@ -3,6 +3,8 @@
 #define TEST_FIXTURE_H
 
 #include <check.h>
+
+#include "check_main.h"
 #include <stdint.h>
 
 #include "arch/arch.h"
@@ -75,16 +77,5 @@ void fx_assert_state_unchanged(void);
  * error, recorded exactly one syscall.error event naming the call and the
  * error, and changed nothing else but t's rax. Returns the error code. */
 uint64_t fx_syscall_rejected(thread_t *t, uint64_t nr, arch_regs_t regs);
-
-/* Each test file ends with FX_MAIN(make_suite). */
-#define FX_MAIN(make_suite)                                                                                           \
-    int main(void)                                                                                                    \
-    {                                                                                                                 \
-        SRunner *runner = srunner_create(make_suite());                                                               \
-        srunner_run_all(runner, CK_ENV);                                                                              \
-        int failed = srunner_ntests_failed(runner);                                                                   \
-        srunner_free(runner);                                                                                         \
-        return failed ? 1 : 0;                                                                                        \
-    }
 
 #endif

@@ -1432,4 +1432,4 @@ static Suite *make_suite(void)
     return s;
 }
 
-FX_MAIN(make_suite)
+CHECK_MAIN(make_suite)

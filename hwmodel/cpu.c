@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <valgrind/valgrind.h>
@@ -33,10 +34,19 @@ int hw_cpu_init(hw_cpu_vector_fn *syscall_vector)
     return 0;
 }
 
+/* User stacks still registered: the machine may stop with threads alive. */
+static unsigned *live_stacks;
+static size_t nlive, live_cap;
+
 void hw_cpu_fini(void)
 {
     if (!hw_cpu0.kstack_map)
         return;
+    for (size_t i = 0; i < nlive; i++)
+        VALGRIND_STACK_DEREGISTER(live_stacks[i]);
+    free(live_stacks);
+    live_stacks = NULL;
+    nlive = live_cap = 0;
     VALGRIND_STACK_DEREGISTER(hw_cpu0.kstack_id);
     munmap(hw_cpu0.kstack_map, hw_cpu0.kstack_map_size);
     hw_cpu0 = (hw_cpu_t){0};
@@ -44,10 +54,26 @@ void hw_cpu_fini(void)
 
 unsigned hw_cpu_stack_register(uintptr_t lo, uintptr_t hi)
 {
-    return VALGRIND_STACK_REGISTER(lo, hi);
+    unsigned id = VALGRIND_STACK_REGISTER(lo, hi);
+    if (nlive == live_cap) {
+        size_t cap = live_cap ? 2 * live_cap : 64;
+        unsigned *grown = realloc(live_stacks, cap * sizeof *grown);
+        if (!grown)
+            return id; /* only Valgrind's bookkeeping suffers */
+        live_stacks = grown;
+        live_cap = cap;
+    }
+    live_stacks[nlive++] = id;
+    return id;
 }
 
 void hw_cpu_stack_deregister(unsigned id)
 {
     VALGRIND_STACK_DEREGISTER(id);
+    for (size_t i = 0; i < nlive; i++) {
+        if (live_stacks[i] == id) {
+            live_stacks[i] = live_stacks[--nlive];
+            break;
+        }
+    }
 }

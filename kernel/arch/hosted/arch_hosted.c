@@ -206,8 +206,7 @@ int hosted_run(const hosted_config_t *cfg, hosted_result_t *result)
     hw_cpu_run(boot_vector, &m.boot);
     hw_cpu_fini();
     free_task_memory(cfg->manifest);
-    *result = (hosted_result_t){
-        .outcome = m.outcome, .status = m.status, .time_ns = hw_clock_now(&m.clock), .entries = 0};
+    *result = (hosted_result_t){.outcome = m.outcome, .status = m.status, .time_ns = hw_clock_now(&m.clock)};
     return 0;
 }
 

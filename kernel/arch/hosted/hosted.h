@@ -39,7 +39,6 @@ typedef struct hosted_result {
     hosted_outcome_t outcome;
     int status;
     uint64_t time_ns;      /* simulated time at the end */
-    uint64_t entries;      /* kernel entries */
 } hosted_result_t;
 
 /* Boots the manifest and runs it on the calling host thread until the kernel

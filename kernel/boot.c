@@ -5,6 +5,7 @@
 #include "entry.h"
 #include "fastpath.h"
 #include "halt.h"
+#include "invariants.h"
 #include "object/endpoint.h"
 #include "object/task.h"
 #include "object/thread.h"
@@ -99,6 +100,7 @@ void k_boot(const k_boot_info_t *info)
     reset_kernel(info->trace_mask);
     aspace_set_image(info->image, info->nimage);
     fastpath_enable(!info->no_fastpath);
+    invariants_enable(info->check_invariants);
     if (m->ntasks == 0 || m->ntasks > MS_MANIFEST_TASKS_MAX || m->endpoints > MS_MANIFEST_ENDPOINTS_MAX)
         k_panic("boot: manifest %s has %u tasks and %u endpoints", m->name, m->ntasks, m->endpoints);
     endpoint_t *eps[MS_MANIFEST_ENDPOINTS_MAX];

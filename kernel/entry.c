@@ -5,6 +5,7 @@
 #include "cpu.h"
 #include "fastpath.h"
 #include "halt.h"
+#include "invariants.h"
 #include "object/thread.h"
 #include "sched.h"
 #include "syscall.h"
@@ -43,14 +44,16 @@ void k_syscall_entry(void)
     k_exit_to_user();
 }
 
-/* Drops the reference of a current thread that died during this entry. */
+/* Drops the reference of a current thread that died during this entry; the
+ * entry's work is then complete, and the invariants must hold. */
 static void reap(k_cpu_t *cpu)
 {
     thread_t *dead = cpu->reap;
-    if (!dead)
-        return;
     cpu->reap = NULL;
-    kobject_unref(&dead->obj);
+    if (dead)
+        kobject_unref(&dead->obj);
+    if (invariants_enabled())
+        invariants_check();
 }
 
 /* Nothing is ready: idle until an interrupt, or stop if none can come (a
@@ -71,6 +74,8 @@ void k_exit_to_user(void)
 {
     k_cpu_t *cpu = k_cpu();
     if (halt_run_over()) {
+        if (cpu->current && cpu->current->state != THREAD_RUNNING)
+            cpu->current = NULL; /* it ended: nothing will run again */
         reap(cpu);
         k_halt(halt_status(), K_REASON_DONE);
     }

@@ -24,6 +24,7 @@ typedef struct kobject {
     uint8_t type;
     uint32_t refs;
     uint32_t id;
+    uint32_t counted; /* scratch of the invariant checker: references it found */
 } kobject_t;
 
 void kobject_init(kobject_t *obj, kobject_type_t type, uint32_t id);

@@ -103,6 +103,11 @@ int sched_level_marked(unsigned prio)
     return (rq.bitmap[prio / 64] >> (prio % 64)) & 1u;
 }
 
+const k_list_t *sched_queue(unsigned prio)
+{
+    return &rq.queue[prio];
+}
+
 unsigned sched_queue_length(unsigned prio)
 {
     unsigned n = 0;

@@ -38,5 +38,7 @@ void sched_yield_current(void);
 /* For the invariant checker and tests: is level prio marked non-empty? */
 int sched_level_marked(unsigned prio);
 unsigned sched_queue_length(unsigned prio);
+/* The run queue of level prio (READY threads linked by qlink). */
+const k_list_t *sched_queue(unsigned prio);
 
 #endif

@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_TRACE = 256, OPT_SEED, OPT_MAX_EVENTS, OPT_LIST, OPT_JSON, OPT_FASTPATH, OPT_ONLY };
+#ifndef MICROSIM_CHECK_INVARIANTS_DEFAULT
+#define MICROSIM_CHECK_INVARIANTS_DEFAULT 0
+#endif
+
+enum { OPT_TRACE = 256, OPT_SEED, OPT_MAX_EVENTS, OPT_LIST, OPT_JSON, OPT_FASTPATH, OPT_ONLY, OPT_INVARIANTS };
 
 static const struct option long_options[] = {
     {"trace", required_argument, NULL, OPT_TRACE},
@@ -17,6 +21,7 @@ static const struct option long_options[] = {
     {"list", no_argument, NULL, OPT_LIST},
     {"json", no_argument, NULL, OPT_JSON},
     {"only", required_argument, NULL, OPT_ONLY},
+    {"check-invariants", optional_argument, NULL, OPT_INVARIANTS},
     {"fastpath", required_argument, NULL, OPT_FASTPATH},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -81,6 +86,11 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
             return usage_error("--fastpath takes on or off, not '%s'", arg);
         o->no_fastpath = strcmp(arg, "off") == 0;
         return 0;
+    case OPT_INVARIANTS:
+        if (arg && strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0)
+            return usage_error("--check-invariants takes on or off, not '%s'", arg);
+        o->check_invariants = !arg || strcmp(arg, "on") == 0;
+        return 0;
     case OPT_LIST:
         o->command = SIM_LIST;
         return 0;
@@ -122,7 +132,11 @@ static int apply_positionals(int argc, char **argv, sim_options_t *o)
 
 int sim_parse_options(int argc, char **argv, sim_options_t *o)
 {
-    *o = (sim_options_t){.command = SIM_RUN, .scenario = "demo", .trace = SIM_TRACE_TEXT, .seed = 1};
+    *o = (sim_options_t){.command = SIM_RUN,
+                         .scenario = "demo",
+                         .trace = SIM_TRACE_TEXT,
+                         .seed = 1,
+                         .check_invariants = MICROSIM_CHECK_INVARIANTS_DEFAULT};
     opterr = 0;
     optind = 1;
     int c;
@@ -158,6 +172,9 @@ void sim_print_help(void)
            "  --max-events N         stop cleanly after N trace events\n"
            "  --fastpath=on|off      the kernel's IPC fast path (default on); the trace is\n"
            "                         the same either way, only slower with off\n"
+           "  --check-invariants[=on|off]\n"
+           "                         verify the whole kernel state after every kernel entry;\n"
+           "                         a violation is a kernel panic (default: %s)\n"
            "  -h, --help             this help\n"
            "  -V, --version          the version\n"
            "\n"
@@ -167,5 +184,6 @@ void sim_print_help(void)
            "\n"
            "exit status: 0 the scenario ran to its end, 1 kernel panic or failed scenario\n"
            "check, 2 usage error. Tasks' own output appears as print events in the text\n"
-           "trace, and on standard output otherwise.\n");
+           "trace, and on standard output otherwise.\n",
+           MICROSIM_CHECK_INVARIANTS_DEFAULT ? "on in this Debug build" : "off");
 }

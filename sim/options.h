@@ -28,6 +28,7 @@ typedef struct sim_options {
     int json;                 /* bench --json */
     const char *only;         /* bench --only NAME */
     int no_fastpath;          /* --fastpath=off */
+    int check_invariants;     /* --check-invariants[=on|off]; on by default in Debug builds */
 } sim_options_t;
 
 /* Parses argv. On a usage error prints one line to stderr saying what to do

@@ -123,6 +123,7 @@ int sim_run(const sim_options_t *o)
         .seed = o->seed,
         .trace_mask = o->trace == SIM_TRACE_NONE ? K_TRACE_MASK_QUIET : K_TRACE_MASK_ALL,
         .no_fastpath = o->no_fastpath,
+        .check_invariants = o->check_invariants,
         .sink = {.events = on_events, .panic = on_panic, .ctx = &r},
     };
     hosted_result_t res;

@@ -1,13 +1,17 @@
 # Runs microsim on a scenario and compares its text trace with a golden file.
-#   cmake -DMICROSIM=... -DSCENARIO=... -DGOLDEN=... [-DARGS="--fastpath=off"] -P golden.cmake
+#   cmake -DMICROSIM=... -DSCENARIO=... -DGOLDEN=... [-DARGS="--fastpath=off"] [-DSTATUS=1] -P golden.cmake
+# STATUS is the exit status the scenario must end with (default 0).
 # To regenerate a golden file deliberately (and review the diff before committing):
 #   build/microsim SCENARIO > tests/system/golden/SCENARIO.trace
 separate_arguments(extra UNIX_COMMAND "${ARGS}")
 set(actual "${CMAKE_CURRENT_BINARY_DIR}/${SCENARIO}${SUFFIX}.trace")
 execute_process(COMMAND ${CMAKE_COMMAND} -E env NO_COLOR=1 ${MICROSIM} ${extra} ${SCENARIO}
                 OUTPUT_FILE ${actual} ERROR_VARIABLE stderr RESULT_VARIABLE status)
-if(NOT status EQUAL 0)
-  message(FATAL_ERROR "microsim ${SCENARIO} exited with ${status}: ${stderr}")
+if(NOT DEFINED STATUS)
+  set(STATUS 0)
+endif()
+if(NOT status EQUAL STATUS)
+  message(FATAL_ERROR "microsim ${SCENARIO} exited with ${status}, not ${STATUS}: ${stderr}")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${GOLDEN} ${actual} RESULT_VARIABLE differ)
 if(differ)

@@ -17,11 +17,15 @@ ms_system_test(cli)
 ms_system_test(trace_json PkgConfig::CJSON)
 
 # Golden traces: the text trace of each scenario, with the fast path on and off.
-foreach(scenario pingpong demo)
+set(status_pingpong 0)
+set(status_demo 0)
+set(status_deadlock 1)
+foreach(scenario pingpong demo deadlock)
   foreach(fastpath on off)
     add_test(NAME system.golden.${scenario}.fastpath_${fastpath}
              COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=${scenario}
-                     -DGOLDEN=${MS_SYS}/golden/${scenario}.trace -DARGS=--fastpath=${fastpath}
+                     -DSTATUS=${status_${scenario}}
+                     -DGOLDEN=${MS_SYS}/golden/${scenario}.trace "-DARGS=--fastpath=${fastpath} --check-invariants"
                      -DSUFFIX=-${fastpath} -P ${MS_SYS}/golden.cmake)
     set_tests_properties(system.golden.${scenario}.fastpath_${fastpath} PROPERTIES LABELS system)
   endforeach()
@@ -45,6 +49,6 @@ set_tests_properties(system.user_code_has_no_mutable_globals PROPERTIES LABELS s
 foreach(scenario pingpong demo)
   add_test(NAME valgrind.${scenario}
            COMMAND ${MS_VALGRIND} --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
-                   --quiet $<TARGET_FILE:microsim> --trace=json -o /dev/null ${scenario})
+                   --quiet $<TARGET_FILE:microsim> --check-invariants --trace=json -o /dev/null ${scenario})
   set_tests_properties(valgrind.${scenario} PROPERTIES LABELS valgrind)
 endforeach()

@@ -1,4 +1,5 @@
 /* A stand-in for the arch interface, so unit tests run kernel code without a machine. */
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,17 @@ void arch_halt(int status)
     exit(100 + status);
 }
 
+jmp_buf *fake_arch_panic_jump;
+char fake_arch_panic_msg[256];
+
+/* A test expecting a panic catches it (fx_panic_of); any other panic aborts. */
 void arch_panic(const char *msg, const arch_regs_t *regs)
 {
     (void)regs;
+    if (fake_arch_panic_jump) {
+        snprintf(fake_arch_panic_msg, sizeof fake_arch_panic_msg, "%s", msg);
+        longjmp(*fake_arch_panic_jump, 1);
+    }
     fprintf(stderr, "fake arch: kernel panic: %s\n", msg);
     abort();
 }

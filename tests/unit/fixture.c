@@ -1,11 +1,13 @@
 /* Helpers for kernel unit tests. */
 #include "fixture.h"
 
+#include <setjmp.h>
 #include <string.h>
 
 #include "cpu.h"
 #include "halt.h"
 #include "handle.h"
+#include "invariants.h"
 #include "object/endpoint.h"
 #include "sched.h"
 #include "syscall.h"
@@ -105,6 +107,7 @@ uint64_t fx_syscall(thread_t *t, uint64_t nr, arch_regs_t regs)
 {
     load_syscall(t, nr, regs);
     syscall_dispatch(t);
+    invariants_check(); /* every unit test keeps the whole kernel consistent */
     return t->regs.rax;
 }
 
@@ -117,6 +120,7 @@ thread_t *fx_schedule(void)
         kobject_unref(&cpu->reap->obj);
         cpu->reap = NULL;
     }
+    invariants_check();
     return next;
 }
 
@@ -133,6 +137,22 @@ arch_regs_t fx_msg(uint64_t handle, uint32_t label, unsigned nwords, const uint6
 char *fx_ipc_buffer(thread_t *t)
 {
     return (char *)t->ipc_buffer;
+}
+
+extern jmp_buf *fake_arch_panic_jump;
+extern char fake_arch_panic_msg[256];
+
+const char *fx_panic_of(void (*fn)(void))
+{
+    jmp_buf env;
+    fake_arch_panic_jump = &env;
+    if (setjmp(env)) {
+        fake_arch_panic_jump = NULL;
+        return fake_arch_panic_msg;
+    }
+    fn();
+    fake_arch_panic_jump = NULL;
+    return NULL;
 }
 
 int fx_event(k_trace_event_t *ev)

@@ -59,6 +59,10 @@ arch_regs_t fx_msg(uint64_t handle, uint32_t label, unsigned nwords, const uint6
 /* The user address of t's IPC buffer, as a host pointer. */
 char *fx_ipc_buffer(thread_t *t);
 
+/* Runs fn and returns the message of the kernel panic it caused, or NULL if
+ * it returned normally. */
+const char *fx_panic_of(void (*fn)(void));
+
 /* Reads the next unread trace event; 0 if there is none. */
 int fx_event(k_trace_event_t *ev);
 /* Skips events until one of kind; 0 if none is left. */

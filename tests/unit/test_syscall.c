@@ -536,8 +536,10 @@ START_TEST(thread_create_makes_a_ready_thread)
     ck_assert_uint_eq(ev.actor_tid, thread_tid(t));
     ck_assert_uint_eq(ev.peer_tid, thread_tid(nt));
     ck_assert_uint_eq(ev.a[0], 40);
-    /* It runs when the scheduler gets to it. */
-    t->state = THREAD_BLOCKED_RECV;
+    /* It runs when the scheduler gets to it: once its creator blocks. */
+    ms_handle_t ep = fx_endpoint(task, MS_RIGHT_RECV);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_RECV, args(ep, 0, 0)), MS_OK);
+    ck_assert_int_eq(t->state, THREAD_BLOCKED_RECV);
     ck_assert_ptr_eq(fx_schedule(), nt);
 }
 END_TEST

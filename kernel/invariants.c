@@ -1,0 +1,291 @@
+/*
+ * The kernel invariant checker. Each check walks the object pools once and
+ * panics with "invariant NAME: OBJECT DETAIL" at the first violation, so a
+ * broken state is caught at the end of the entry that broke it, with that
+ * entry's events still in the trace. List walks are bounded, so a corrupt
+ * list is reported rather than followed forever.
+ */
+#include "invariants.h"
+
+#include "cpu.h"
+#include "list.h"
+#include "object/endpoint.h"
+#include "object/task.h"
+#include "object/thread.h"
+#include "panic.h"
+#include "sched.h"
+
+static int enabled;
+static uint64_t checks;
+
+void invariants_enable(int on)
+{
+    enabled = on != 0;
+    checks = 0;
+}
+
+int invariants_enabled(void)
+{
+    return enabled;
+}
+
+uint64_t invariants_checks(void)
+{
+    return checks;
+}
+
+#define FAIL(name, fmt, ...) k_panic("invariant " name ": " fmt, __VA_ARGS__)
+
+static const char *tname(const thread_t *t)
+{
+    return t->task ? t->task->name : "?";
+}
+
+/* The next element of a list walk, after counting the step: a list longer
+ * than any pool can be is corrupt (or loops). */
+static k_link_t *bounded_next(k_link_t *pos, unsigned *steps, const char *what)
+{
+    if (++*steps > K_MAX_THREADS)
+        FAIL("list-bounded", "%s has more than %u elements or loops", what, K_MAX_THREADS);
+    return pos->next;
+}
+
+#define WALK(pos, list, what)                                                                                         \
+    for (unsigned steps_ = 0, once_ = 1; once_; once_ = 0)                                                            \
+        for (k_link_t *pos = (list)->head.next; pos != &(list)->head; pos = bounded_next(pos, &steps_, what))
+
+static int live_object(const kobject_t *obj, kobject_type_t type)
+{
+    return obj && obj->type == type;
+}
+
+/* ---- run queues ---- */
+
+static unsigned check_run_queues(void)
+{
+    unsigned queued = 0;
+    int top = -1;
+    for (unsigned p = 0; p < SCHED_LEVELS; p++) {
+        unsigned n = 0;
+        WALK(l, sched_queue(p), "a run queue")
+        {
+            thread_t *t = K_CONTAINER_OF(l, thread_t, qlink);
+            if (t->obj.type != KOBJ_THREAD)
+                FAIL("runqueue-live", "run queue %u holds a destroyed thread", p);
+            if (t->state != THREAD_READY)
+                FAIL("runqueue-state", "thread %s:%u is %s but queued at priority %u", tname(t), thread_tid(t),
+                     thread_state_name(t->state), p);
+            if (t->prio != p)
+                FAIL("runqueue-prio", "thread %s:%u of priority %u is queued at priority %u", tname(t), thread_tid(t),
+                     t->prio, p);
+            n++;
+        }
+        if (sched_level_marked(p) != (n > 0))
+            FAIL("runqueue-bitmap", "priority %u has %u ready threads but its bitmap bit is %d", p, n,
+                 sched_level_marked(p));
+        if (n)
+            top = (int)p;
+        queued += n;
+    }
+    if (sched_top_prio() != top)
+        FAIL("runqueue-top", "the bitmap's top priority is %d, the queues' %d", sched_top_prio(), top);
+    return queued;
+}
+
+/* ---- endpoint queues ---- */
+
+static unsigned check_queue(endpoint_t *ep, k_list_t *q, thread_state_t state, const char *which)
+{
+    unsigned n = 0;
+    WALK(l, q, "an endpoint queue")
+    {
+        thread_t *t = K_CONTAINER_OF(l, thread_t, qlink);
+        if (t->obj.type != KOBJ_THREAD || t->state != state || t->blocked_on != ep)
+            FAIL("endpoint-queue", "endpoint %u's %s queue holds thread %s:%u, %s, blocked on %p", ep->obj.id, which,
+                 tname(t), thread_tid(t), thread_state_name(t->state), (void *)t->blocked_on);
+        n++;
+    }
+    return n;
+}
+
+static void check_endpoints(unsigned *senders, unsigned *receivers)
+{
+    *senders = *receivers = 0;
+    for (unsigned i = 0; i < endpoint_pool_size(); i++) {
+        endpoint_t *ep = endpoint_pool_at(i);
+        if (!ep)
+            continue;
+        *senders += check_queue(ep, &ep->senders, THREAD_BLOCKED_SEND, "send");
+        *receivers += check_queue(ep, &ep->receivers, THREAD_BLOCKED_RECV, "receive");
+    }
+}
+
+/* ---- threads ---- */
+
+static void check_reply_links(thread_t *t)
+{
+    thread_t *caller = t->reply_to, *server = t->reply_from;
+    if (caller && (caller->obj.type != KOBJ_THREAD || caller->state != THREAD_BLOCKED_REPLY ||
+                   caller->reply_from != t))
+        FAIL("reply-link", "thread %s:%u owes a reply to a thread that is not waiting for it", tname(t),
+             thread_tid(t));
+    if ((t->state == THREAD_BLOCKED_REPLY) != (server != NULL))
+        FAIL("reply-link", "thread %s:%u is %s with%s a server to answer it", tname(t), thread_tid(t),
+             thread_state_name(t->state), server ? "" : "out");
+    if (server && (server->obj.type != KOBJ_THREAD || server->reply_to != t))
+        FAIL("reply-link", "thread %s:%u waits for a server that does not owe it a reply", tname(t), thread_tid(t));
+}
+
+/* One thread on its own; returns its state for the counts. */
+static thread_state_t check_thread(thread_t *t)
+{
+    if (!live_object(&t->task->obj, KOBJ_TASK))
+        FAIL("thread-task", "thread %u belongs to no live task", thread_tid(t));
+    if ((unsigned)t->state >= THREAD_STATE_COUNT)
+        FAIL("thread-state", "thread %s:%u has state %d", tname(t), thread_tid(t), (int)t->state);
+    if (t->prio > t->task->max_prio)
+        FAIL("thread-prio", "thread %s:%u has priority %u above its task's %u", tname(t), thread_tid(t), t->prio,
+             t->task->max_prio);
+    int queued = t->state == THREAD_READY || t->state == THREAD_BLOCKED_SEND || t->state == THREAD_BLOCKED_RECV;
+    if (k_link_linked(&t->qlink) != queued)
+        FAIL("thread-queue", "thread %s:%u is %s but %s in a queue", tname(t), thread_tid(t),
+             thread_state_name(t->state), queued ? "not" : "still");
+    int blocked = t->state == THREAD_BLOCKED_SEND || t->state == THREAD_BLOCKED_RECV;
+    if (blocked != (t->blocked_on != NULL) || (blocked && t->blocked_on->obj.type != KOBJ_ENDPOINT))
+        FAIL("thread-blocked-on", "thread %s:%u is %s and blocked on %p", tname(t), thread_tid(t),
+             thread_state_name(t->state), (void *)t->blocked_on);
+    if (t->state == THREAD_RUNNING && t != k_cpu()->current)
+        FAIL("thread-running", "thread %s:%u is running but not the current thread", tname(t), thread_tid(t));
+    if (t->state == THREAD_DEAD && (t->reply_to || t->reply_from || k_link_linked(&t->task_link)))
+        FAIL("thread-dead", "dead thread %s:%u still has IPC or task links", tname(t), thread_tid(t));
+    check_reply_links(t);
+    return t->state;
+}
+
+static void check_threads(unsigned queued, unsigned senders, unsigned receivers)
+{
+    unsigned count[THREAD_STATE_COUNT] = {0};
+    for (unsigned i = 0; i < thread_pool_size(); i++) {
+        thread_t *t = thread_pool_at(i);
+        if (t)
+            count[check_thread(t)]++;
+    }
+    if (count[THREAD_READY] != queued)
+        FAIL("runqueue-count", "%u threads are ready but %u are queued", count[THREAD_READY], queued);
+    if (count[THREAD_BLOCKED_SEND] != senders || count[THREAD_BLOCKED_RECV] != receivers)
+        FAIL("endpoint-count", "%u/%u threads wait to send/receive but endpoint queues hold %u/%u",
+             count[THREAD_BLOCKED_SEND], count[THREAD_BLOCKED_RECV], senders, receivers);
+    thread_t *cur = k_cpu()->current;
+    if (cur && cur->obj.type != KOBJ_THREAD)
+        FAIL("cpu-current", "the current thread %u was destroyed", cur->obj.id);
+    if (count[THREAD_RUNNING] > 1)
+        FAIL("cpu-current", "%u threads are running on one CPU", count[THREAD_RUNNING]);
+}
+
+/* ---- tasks and handles ---- */
+
+static void check_handles(task_t *task)
+{
+    unsigned used = 0;
+    for (unsigned h = 0; h < MS_HANDLES_PER_TASK; h++) {
+        handle_entry_t *e = &task->handles.slot[h];
+        if (!e->obj)
+            continue;
+        used++;
+        if (e->obj->type == KOBJ_NONE || e->obj->type > KOBJ_TASK)
+            FAIL("handle-live", "handle %u of task %s names a destroyed object", h, task->name);
+        if (e->rights & ~MS_RIGHTS_ALL)
+            FAIL("handle-rights", "handle %u of task %s has rights 0x%x", h, task->name, e->rights);
+        e->obj->counted++;
+    }
+    if (used != task->handles.used)
+        FAIL("handle-count", "task %s has %u handles but counts %u", task->name, used, task->handles.used);
+}
+
+static void check_task(task_t *task)
+{
+    unsigned n = 0;
+    WALK(l, &task->threads, "a task's thread list")
+    {
+        thread_t *t = K_CONTAINER_OF(l, thread_t, task_link);
+        if (t->obj.type != KOBJ_THREAD || t->task != task || t->state == THREAD_DEAD)
+            FAIL("task-threads", "task %s lists a thread that is not its live thread", task->name);
+        n++;
+    }
+    if (n != task->nthreads)
+        FAIL("task-threads", "task %s lists %u threads but counts %u", task->name, n, task->nthreads);
+    int alive = task->state == TASK_ALIVE;
+    if (alive != (n > 0))
+        FAIL("task-alive", "task %s is %s with %u live threads", task->name, alive ? "alive" : "ended", n);
+    if (!alive && task->handles.used)
+        FAIL("task-ended", "ended task %s still holds %u handles", task->name, task->handles.used);
+    check_handles(task);
+}
+
+/* ---- reference counts ---- */
+
+static void reset_counts(void)
+{
+    for (unsigned i = 0; i < thread_pool_size(); i++)
+        if (thread_pool_at(i))
+            thread_pool_at(i)->obj.counted = 0;
+    for (unsigned i = 0; i < task_pool_size(); i++)
+        if (task_pool_at(i))
+            task_pool_at(i)->obj.counted = 0;
+    for (unsigned i = 0; i < endpoint_pool_size(); i++)
+        if (endpoint_pool_at(i))
+            endpoint_pool_at(i)->obj.counted = 0;
+}
+
+/* Besides handles: a live thread or task holds itself, and every thread
+ * object (live or dead but not destroyed) holds its task. */
+static void count_liveness(void)
+{
+    for (unsigned i = 0; i < thread_pool_size(); i++) {
+        thread_t *t = thread_pool_at(i);
+        if (!t)
+            continue;
+        t->task->obj.counted++;
+        if (t->state != THREAD_DEAD || t == k_cpu()->reap)
+            t->obj.counted++;
+    }
+    for (unsigned i = 0; i < task_pool_size(); i++)
+        if (task_pool_at(i) && task_pool_at(i)->state == TASK_ALIVE)
+            task_pool_at(i)->obj.counted++;
+}
+
+static void compare_count(const kobject_t *obj, const char *what)
+{
+    if (obj->counted != obj->refs)
+        FAIL("refcount", "%s %u has %u references but counts %u", what, obj->id, obj->counted, obj->refs);
+    if (obj->refs == 0)
+        FAIL("refcount", "%s %u is alive with no reference", what, obj->id);
+}
+
+static void check_refcounts(void)
+{
+    count_liveness();
+    for (unsigned i = 0; i < thread_pool_size(); i++)
+        if (thread_pool_at(i))
+            compare_count(&thread_pool_at(i)->obj, "thread");
+    for (unsigned i = 0; i < task_pool_size(); i++)
+        if (task_pool_at(i))
+            compare_count(&task_pool_at(i)->obj, "task");
+    for (unsigned i = 0; i < endpoint_pool_size(); i++)
+        if (endpoint_pool_at(i))
+            compare_count(&endpoint_pool_at(i)->obj, "endpoint");
+}
+
+void invariants_check(void)
+{
+    checks++;
+    unsigned queued = check_run_queues();
+    unsigned senders, receivers;
+    check_endpoints(&senders, &receivers);
+    check_threads(queued, senders, receivers);
+    reset_counts();
+    for (unsigned i = 0; i < task_pool_size(); i++)
+        if (task_pool_at(i))
+            check_task(task_pool_at(i));
+    check_refcounts();
+}

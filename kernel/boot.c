@@ -12,6 +12,7 @@
 #include "panic.h"
 #include "rt.h"
 #include "sched.h"
+#include "stats.h"
 #include "trace.h"
 #include "usercopy.h"
 
@@ -101,6 +102,7 @@ void k_boot(const k_boot_info_t *info)
     aspace_set_image(info->image, info->nimage);
     fastpath_enable(!info->no_fastpath);
     invariants_enable(info->check_invariants);
+    stats_init(info->stats);
     if (m->ntasks == 0 || m->ntasks > MS_MANIFEST_TASKS_MAX || m->endpoints > MS_MANIFEST_ENDPOINTS_MAX)
         k_panic("boot: manifest %s has %u tasks and %u endpoints", m->name, m->ntasks, m->endpoints);
     endpoint_t *eps[MS_MANIFEST_ENDPOINTS_MAX];

@@ -16,6 +16,7 @@ typedef struct k_boot_info {
     uint32_t trace_mask; /* K_TRACE_MASK_ALL, or fewer kinds */
     int no_fastpath;     /* run every system call on the ordinary path */
     int check_invariants; /* verify the whole kernel state after every entry */
+    struct k_syscall_stats *stats; /* where to count system calls, or NULL */
     k_boot_region_t mem[MS_MANIFEST_TASKS_MAX]; /* one per manifest task, in order */
     k_region_t image[ASPACE_IMAGE_REGIONS];     /* the program image's read-only ranges */
     unsigned nimage;

@@ -8,6 +8,7 @@
 #include "invariants.h"
 #include "object/thread.h"
 #include "sched.h"
+#include "stats.h"
 #include "syscall.h"
 #include "trace.h"
 
@@ -34,13 +35,16 @@ void k_syscall_entry(void)
     thread_t *cur = cpu->current;
     cpu->entries++;
     cpu->previous = cur;
+    uint64_t nr = cur->regs.rax;
     thread_t *next = fastpath_enabled() ? fastpath_syscall(cur) : NULL;
+    if (!next)
+        syscall_dispatch(cur);
+    stats_record(nr, cur);
     if (next) {
         next->state = THREAD_RUNNING;
         cpu->current = next;
         resume(cpu, next);
     }
-    syscall_dispatch(cur);
     k_exit_to_user();
 }
 
@@ -52,8 +56,10 @@ static void reap(k_cpu_t *cpu)
     cpu->reap = NULL;
     if (dead)
         kobject_unref(&dead->obj);
-    if (invariants_enabled())
+    if (invariants_enabled()) {
         invariants_check();
+        stats_note_check();
+    }
 }
 
 /* Nothing is ready: idle until an interrupt, or stop if none can come (a

@@ -16,6 +16,7 @@
 #include "object/endpoint.h"
 #include "object/task.h"
 #include "sched.h"
+#include "stats.h"
 
 static int enabled = 1;
 
@@ -67,6 +68,7 @@ static thread_t *fast_call(thread_t *t)
     server->regs.rsi = info;
     server->regs.rdi = e->badge;
     server->regs.rax = MS_OK;
+    stats_record_wake(MS_OK);
     ipc_trace_message(K_EV_IPC_CALL, t, server, ep->obj.id, e->badge, IPC_NO_HANDLE);
     int grant = (server->ipc_flags & THREAD_IPC_GRANT) != 0;
     server->blocked_on = NULL;
@@ -93,6 +95,7 @@ static thread_t *fast_reply_recv(thread_t *t)
     caller->regs.rsi = info;
     caller->regs.rdi = 0;
     caller->regs.rax = MS_OK;
+    stats_record_wake(MS_OK);
     ipc_trace_message(K_EV_IPC_REPLY, t, caller, 0, 0, IPC_NO_HANDLE);
     t->state = THREAD_BLOCKED_RECV;
     t->blocked_on = ep;

@@ -6,6 +6,7 @@
 #include "object/endpoint.h"
 #include "object/task.h"
 #include "sched.h"
+#include "stats.h"
 #include "trace.h"
 #include "usercopy.h"
 
@@ -96,6 +97,7 @@ void ipc_link_reply(thread_t *caller, thread_t *server, int grant)
 
 static void unblock(thread_t *t, int err)
 {
+    stats_record_wake(err);
     t->regs.rax = (uint64_t)err;
     t->blocked_on = NULL;
     t->ipc_flags = 0;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "bench.h"
+#include "fuzz_campaign.h"
 #include "options.h"
 #include "run.h"
 #include "scenarios.h"
@@ -34,6 +35,8 @@ int main(int argc, char **argv)
         return 0;
     case SIM_BENCH:
         return sim_bench(opts.json, opts.only);
+    case SIM_FUZZ:
+        return sim_fuzz(&opts);
     case SIM_RUN:
     default:
         return sim_run(&opts);

@@ -11,7 +11,18 @@
 #define MICROSIM_CHECK_INVARIANTS_DEFAULT 0
 #endif
 
-enum { OPT_TRACE = 256, OPT_SEED, OPT_MAX_EVENTS, OPT_LIST, OPT_JSON, OPT_FASTPATH, OPT_ONLY, OPT_INVARIANTS };
+enum {
+    OPT_TRACE = 256,
+    OPT_SEED,
+    OPT_MAX_EVENTS,
+    OPT_LIST,
+    OPT_JSON,
+    OPT_FASTPATH,
+    OPT_ONLY,
+    OPT_INVARIANTS,
+    OPT_CALLS,
+    OPT_TASKS,
+};
 
 static const struct option long_options[] = {
     {"trace", required_argument, NULL, OPT_TRACE},
@@ -22,6 +33,8 @@ static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"only", required_argument, NULL, OPT_ONLY},
     {"check-invariants", optional_argument, NULL, OPT_INVARIANTS},
+    {"calls", required_argument, NULL, OPT_CALLS},
+    {"tasks", required_argument, NULL, OPT_TASKS},
     {"fastpath", required_argument, NULL, OPT_FASTPATH},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -69,6 +82,7 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
     case OPT_TRACE:
         if (parse_trace(arg, &o->trace))
             return usage_error("--trace takes text, json or none, not '%s'", arg);
+        o->trace_given = 1;
         return 0;
     case 'o':
         o->output = arg;
@@ -90,6 +104,14 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
         if (arg && strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0)
             return usage_error("--check-invariants takes on or off, not '%s'", arg);
         o->check_invariants = !arg || strcmp(arg, "on") == 0;
+        return 0;
+    case OPT_CALLS:
+        if (parse_u64(arg, &o->calls) || o->calls == 0)
+            return usage_error("--calls takes a positive integer, not '%s'", arg);
+        return 0;
+    case OPT_TASKS:
+        if (parse_u64(arg, &o->tasks) || o->tasks == 0 || o->tasks > 16)
+            return usage_error("--tasks takes a number from 1 to 16, not '%s'", arg);
         return 0;
     case OPT_LIST:
         o->command = SIM_LIST;
@@ -113,7 +135,7 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
     }
 }
 
-/* The positional arguments: a scenario name, or `bench`. */
+/* The positional arguments: a scenario name, `bench` or `fuzz`. */
 static int apply_positionals(int argc, char **argv, sim_options_t *o)
 {
     if (optind >= argc)
@@ -121,9 +143,9 @@ static int apply_positionals(int argc, char **argv, sim_options_t *o)
     if (argc - optind > 1)
         return usage_error("give one scenario at most (got '%s' as well); microsim --list shows them",
                            argv[optind + 1]);
-    if (strcmp(argv[optind], "bench") == 0) {
+    if (strcmp(argv[optind], "bench") == 0 || strcmp(argv[optind], "fuzz") == 0) {
         if (o->command == SIM_RUN)
-            o->command = SIM_BENCH;
+            o->command = argv[optind][0] == 'b' ? SIM_BENCH : SIM_FUZZ;
     } else {
         o->scenario = argv[optind];
     }
@@ -136,11 +158,15 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
                          .scenario = "demo",
                          .trace = SIM_TRACE_TEXT,
                          .seed = 1,
+                         .calls = 100000,
+                         .tasks = 4,
                          .check_invariants = MICROSIM_CHECK_INVARIANTS_DEFAULT};
     opterr = 0;
     optind = 1;
-    int c;
+    int c, calls_given = 0, tasks_given = 0;
     while ((c = getopt_long(argc, argv, ":ho:V", long_options, NULL)) != -1) {
+        calls_given |= c == OPT_CALLS;
+        tasks_given |= c == OPT_TASKS;
         const char *arg = argv[optind - 1];
         char short_option[3] = {'-', (char)optopt, 0};
         int short_error = (c == '?' || c == ':') && optopt > 0 && optopt < 128 && strncmp(arg, "--", 2) != 0;
@@ -149,11 +175,13 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
         if (err)
             return err;
     }
-    int bench = optind < argc && strcmp(argv[optind], "bench") == 0;
-    if (o->json && !bench)
+    const char *sub = optind < argc ? argv[optind] : "";
+    if (o->json && strcmp(sub, "bench") != 0)
         return usage_error("%s is an option of microsim bench; for a JSON trace use --trace=json", "--json");
-    if (o->only && !bench)
+    if (o->only && strcmp(sub, "bench") != 0)
         return usage_error("%s is an option of microsim bench", "--only");
+    if ((calls_given || tasks_given) && strcmp(sub, "fuzz") != 0)
+        return usage_error("%s is an option of microsim fuzz", calls_given ? "--calls" : "--tasks");
     return apply_positionals(argc, argv, o);
 }
 
@@ -162,6 +190,9 @@ void sim_print_help(void)
     printf("usage: microsim [options] [SCENARIO]    boot a scenario (default: demo) and show its trace\n"
            "       microsim bench [--json] [--only NAME]\n"
            "                                         time IPC against pipe and futex baselines\n"
+           "       microsim fuzz [--seed S] [--calls N] [--tasks K]\n"
+           "                                         a random system call campaign, invariants\n"
+           "                                         checked after every kernel entry\n"
            "\n"
            "options:\n"
            "  --list                 list the scenarios, one line each\n"
@@ -177,6 +208,11 @@ void sim_print_help(void)
            "                         a violation is a kernel panic (default: %s)\n"
            "  -h, --help             this help\n"
            "  -V, --version          the version\n"
+           "\n"
+           "fuzz options:\n"
+           "  --calls N              system calls in all (default 100000)\n"
+           "  --tasks K              fuzz tasks, 1 to 16 (default 4)\n"
+           "  --trace=text           the trace of every round (default none)\n"
            "\n"
            "bench options:\n"
            "  --json                 one JSON object instead of the table\n"

@@ -10,6 +10,7 @@ typedef enum sim_command {
     SIM_HELP,
     SIM_VERSION,
     SIM_BENCH,
+    SIM_FUZZ,    /* a random system call campaign */
 } sim_command_t;
 
 typedef enum sim_trace_format {
@@ -22,11 +23,14 @@ typedef struct sim_options {
     sim_command_t command;
     const char *scenario;     /* default "demo" */
     sim_trace_format_t trace;
+    int trace_given;          /* --trace was on the command line */
     const char *output;       /* -o FILE, or NULL for standard output */
     uint64_t seed;
     uint64_t max_events;      /* 0: no limit */
     int json;                 /* bench --json */
     const char *only;         /* bench --only NAME */
+    uint64_t calls;           /* fuzz --calls N */
+    uint64_t tasks;           /* fuzz --tasks K */
     int no_fastpath;          /* --fastpath=off */
     int check_invariants;     /* --check-invariants[=on|off]; on by default in Debug builds */
 } sim_options_t;

@@ -55,10 +55,8 @@ static void print_regs(const arch_regs_t *regs)
         fprintf(stderr, "  %-6s 0x%016llx%s", names[i], (unsigned long long)slot[i], i % 3 == 2 ? "\n" : "");
 }
 
-/* A kernel panic: the reason, the current thread's registers, the last events. */
-static void on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring)
+void sim_report_panic(const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring)
 {
-    (void)ctx;
     fflush(stdout);
     fprintf(stderr, "microsim: KERNEL PANIC: %s\n", msg);
     if (regs) {
@@ -73,6 +71,12 @@ static void on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const 
         trace_format_text(&last[i], line, sizeof line, 0);
         fprintf(stderr, "  %s\n", line);
     }
+}
+
+static void on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring)
+{
+    (void)ctx;
+    sim_report_panic(msg, regs, ring);
 }
 
 static int use_color(FILE *out)

@@ -2,7 +2,13 @@
 #ifndef SIM_RUN_H
 #define SIM_RUN_H
 
+#include "arch/arch.h"
 #include "options.h"
+#include "trace.h"
+
+/* Reports a kernel panic on standard error: the reason, the current thread's
+ * registers (if any) and the last 16 trace events. */
+void sim_report_panic(const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring);
 
 /* Runs opts->scenario with the options' trace settings; returns microsim's
  * exit status (0 ran to its end, 1 panic or failed check, 2 usage error). */

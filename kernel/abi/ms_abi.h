@@ -103,6 +103,56 @@ enum ms_error {
     MS_ERROR_COUNT
 };
 
+/*
+ * The results each system call may give, as a bit set of (1 << error code):
+ * what it returns at once, and what a blocking call finds in rax when it is
+ * woken. Anything else is a kernel bug (the invariant checker panics).
+ */
+static inline uint32_t ms_syscall_results(uint64_t nr)
+{
+#define MS_R(e) (1u << (e))
+    const uint32_t handle = MS_R(MS_E_BADHANDLE) | MS_R(MS_E_RIGHTS);
+    const uint32_t message = handle | MS_R(MS_E_INVAL) | MS_R(MS_E_RANGE);
+    const uint32_t woken = MS_R(MS_OK) | MS_R(MS_E_DEAD);
+    switch (nr) {
+    case MS_SYS_DEBUG_WRITE:
+        return MS_R(MS_OK) | MS_R(MS_E_RANGE) | MS_R(MS_E_FAULT);
+    case MS_SYS_EXIT:
+    case MS_SYS_THREAD_EXIT:
+    case MS_SYS_YIELD:
+        return MS_R(MS_OK);
+    case MS_SYS_SEND:
+        return message | woken;
+    case MS_SYS_TRY_SEND:
+        return message | MS_R(MS_OK) | MS_R(MS_E_WOULDBLOCK);
+    case MS_SYS_RECV:
+        return handle | woken;
+    case MS_SYS_TRY_RECV:
+        return handle | MS_R(MS_OK) | MS_R(MS_E_WOULDBLOCK);
+    case MS_SYS_CALL:
+        return message | woken | MS_R(MS_E_ABORTED);
+    case MS_SYS_REPLY:
+        return message | MS_R(MS_OK) | MS_R(MS_E_NOREPLY);
+    case MS_SYS_REPLY_RECV:
+        return message | woken;
+    case MS_SYS_ENDPOINT_CREATE:
+        return MS_R(MS_OK) | MS_R(MS_E_NOMEM) | MS_R(MS_E_FULL);
+    case MS_SYS_HANDLE_COPY:
+        return handle | MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_FULL);
+    case MS_SYS_HANDLE_CLOSE:
+    case MS_SYS_HANDLE_INFO:
+        return MS_R(MS_OK) | MS_R(MS_E_BADHANDLE);
+    case MS_SYS_THREAD_CREATE:
+        return handle | MS_R(MS_OK) | MS_R(MS_E_DEAD) | MS_R(MS_E_INVAL) | MS_R(MS_E_FAULT) | MS_R(MS_E_FULL) |
+               MS_R(MS_E_NOMEM);
+    case MS_SYS_KILL:
+        return handle | MS_R(MS_OK);
+    default:
+        return MS_R(MS_E_NOSYS);
+    }
+#undef MS_R
+}
+
 /* Handle rights (a bit set). A copy may only drop rights. */
 #define MS_RIGHT_SEND 0x1u
 #define MS_RIGHT_RECV 0x2u

@@ -11,7 +11,7 @@ typedef void ms_entry_fn(const ms_start_t *start);
 
 #define MS_MANIFEST_TASKS_MAX 16
 #define MS_MANIFEST_HANDLES_MAX 8
-#define MS_MANIFEST_ENDPOINTS_MAX 16
+#define MS_MANIFEST_ENDPOINTS_MAX 32
 
 /* A handle a task starts with, in slot `slot` (1..63; slot 0 is the task
  * itself). It names the manifest's endpoint number `index`, or its task

@@ -39,6 +39,18 @@ foreach(format text json)
   set_tests_properties(system.determinism.${format} PROPERTIES LABELS system)
 endforeach()
 
+# The random system call campaign: 100,000 calls at several seeds, each run
+# twice to check that a seed replays the same campaign.
+foreach(campaign "1;4;" "7;4;" "42;16;" "2026;4;--fastpath=off")
+  list(GET campaign 0 seed)
+  list(GET campaign 1 tasks)
+  list(GET campaign 2 args)
+  add_test(NAME system.fuzz.seed_${seed}
+           COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSEED=${seed} -DCALLS=100000
+                   -DTASKS=${tasks} "-DARGS=${args}" -P ${MS_SYS}/fuzz.cmake)
+  set_tests_properties(system.fuzz.seed_${seed} PROPERTIES LABELS "system;fuzz")
+endforeach()
+
 # User code (services/, examples/) keeps no mutable globals.
 add_test(NAME system.user_code_has_no_mutable_globals
          COMMAND ${CMAKE_COMMAND} "-DOBJECTS=$<TARGET_OBJECTS:ms_userlib>;$<TARGET_OBJECTS:ms_examples>"

@@ -194,6 +194,7 @@ int hosted_run(const hosted_config_t *cfg, hosted_result_t *result)
     m.boot.trace_mask = cfg->trace_mask;
     m.boot.no_fastpath = cfg->no_fastpath;
     m.boot.check_invariants = cfg->check_invariants;
+    m.boot.stats = cfg->stats;
     /* On a real machine the loader maps the image's code and constants
      * read-only into every address space; here they are the simulator
      * executable's own read-only segments, which tasks may read. */

@@ -27,6 +27,7 @@ typedef struct hosted_config {
     uint32_t entry_cost_ns; /* virtual time per kernel entry; 0: the default, 100 */
     int no_fastpath;        /* turn the kernel's IPC fast path off */
     int check_invariants;   /* check the kernel's invariants after every entry */
+    struct k_syscall_stats *stats; /* filled with system call counts, if not NULL */
     hosted_sink_t sink;
 } hosted_config_t;
 

@@ -181,18 +181,22 @@ static void kill_task(thread_t *killer, task_t *victim)
     task_end(victim, TASK_KILLED, -1);
 }
 
+/* kill(handle): a task or a thread (anything else is the wrong type, whatever
+ * the rights); needs the control right. */
 static int sys_kill(thread_t *t, arch_regs_t *r)
 {
     handle_entry_t *e;
-    int err = handle_lookup(&t->task->handles, r->rdi, KOBJ_NONE, MS_RIGHT_CONTROL, &e);
+    int err = handle_lookup(&t->task->handles, r->rdi, KOBJ_NONE, 0, &e);
     if (err != MS_OK)
         return err;
+    if (e->obj->type != KOBJ_TASK && e->obj->type != KOBJ_THREAD)
+        return MS_E_BADHANDLE;
+    if (!(e->rights & MS_RIGHT_CONTROL))
+        return MS_E_RIGHTS;
     if (e->obj->type == KOBJ_TASK) {
         kill_task(t, (task_t *)e->obj);
         return MS_OK;
     }
-    if (e->obj->type != KOBJ_THREAD)
-        return MS_E_BADHANDLE;
     thread_t *victim = K_CONTAINER_OF(e->obj, thread_t, obj);
     if (victim->state == THREAD_DEAD)
         return MS_OK;

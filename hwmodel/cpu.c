@@ -8,6 +8,21 @@
 #include <unistd.h>
 #include <valgrind/valgrind.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define HW_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HW_ASAN 1
+#endif
+#endif
+#ifdef HW_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+/* The assembly of cpu_entry.S. */
+void hw_cpu_switch_to_kernel(void (*fn)(void *), void *arg);
+__attribute__((noreturn)) void hw_cpu_switch_to_host(void);
+
 hw_cpu_t hw_cpu0;
 
 static_assert(offsetof(hw_cpu_t, user_frame) == HW_CPU_USER_FRAME, "layout shared with cpu_entry.S");
@@ -51,6 +66,59 @@ void hw_cpu_fini(void)
     munmap(hw_cpu0.kstack_map, hw_cpu0.kstack_map_size);
     hw_cpu0 = (hw_cpu_t){0};
 }
+
+/*
+ * The address sanitizer must know which stack is in use, or it reports
+ * false errors when the kernel's noreturn paths unpoison "the" stack. User
+ * code is built without the sanitizer and cannot say that it switched, so
+ * the annotations sit where the simulator controls both sides: each kernel
+ * vector declares the kernel stack current, and leaving the machine declares
+ * the host stack current again.
+ */
+#ifdef HW_ASAN
+static const void *host_stack_bottom;
+static size_t host_stack_size;
+
+void hw_cpu_entered_kernel(void)
+{
+    const void *from;
+    size_t from_size;
+    uintptr_t bottom = hw_cpu0.kstack_top - KSTACK_SIZE;
+    __sanitizer_start_switch_fiber(NULL, (const void *)bottom, KSTACK_SIZE);
+    __sanitizer_finish_switch_fiber(NULL, &from, &from_size);
+    if (!host_stack_bottom) {
+        host_stack_bottom = from; /* the first entry comes from the host */
+        host_stack_size = from_size;
+    }
+}
+
+void hw_cpu_run(void (*fn)(void *), void *arg)
+{
+    host_stack_bottom = NULL;
+    hw_cpu_switch_to_kernel(fn, arg);
+    __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+}
+
+void hw_cpu_halt(void)
+{
+    __sanitizer_start_switch_fiber(NULL, host_stack_bottom, host_stack_size);
+    hw_cpu_switch_to_host();
+}
+#else
+void hw_cpu_entered_kernel(void)
+{
+}
+
+void hw_cpu_run(void (*fn)(void *), void *arg)
+{
+    hw_cpu_switch_to_kernel(fn, arg);
+}
+
+void hw_cpu_halt(void)
+{
+    hw_cpu_switch_to_host();
+}
+#endif
 
 unsigned hw_cpu_stack_register(uintptr_t lo, uintptr_t hi)
 {

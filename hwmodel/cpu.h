@@ -41,6 +41,11 @@ void hw_cpu_run(void (*fn)(void *), void *arg);
 /* Leaves the machine: back to whoever called hw_cpu_run. */
 __attribute__((noreturn)) void hw_cpu_halt(void);
 
+/* Every kernel vector calls this first, on the kernel stack: it tells the
+ * address sanitizer (when built with it) which stack is now in use, since
+ * user code, which switched here, cannot. A no-op otherwise. */
+void hw_cpu_entered_kernel(void);
+
 /* Loads the register file at frame and continues in user mode (sysret). */
 __attribute__((noreturn)) void hw_cpu_enter_user(uint64_t *frame);
 

@@ -74,13 +74,13 @@ hw_cpu_enter_user:
     .size hw_cpu_enter_user, . - hw_cpu_enter_user
 
 /*
- * hw_cpu_run(void (*fn)(void *), void *arg): saves the host's callee-saved
- * registers and stack, and calls fn(arg) on the kernel stack. Returns when
- * the machine calls hw_cpu_halt().
+ * hw_cpu_switch_to_kernel(void (*fn)(void *), void *arg): saves the host's
+ * callee-saved registers and stack, and calls fn(arg) on the kernel stack.
+ * Returns when the machine calls hw_cpu_switch_to_host().
  */
-    .globl hw_cpu_run
-    .type hw_cpu_run, @function
-hw_cpu_run:
+    .globl hw_cpu_switch_to_kernel
+    .type hw_cpu_switch_to_kernel, @function
+hw_cpu_switch_to_kernel:
     .cfi_startproc
     pushq %rbp
     pushq %rbx
@@ -97,12 +97,13 @@ hw_cpu_run:
     call *%rax
     ud2
     .cfi_endproc
-    .size hw_cpu_run, . - hw_cpu_run
+    .size hw_cpu_switch_to_kernel, . - hw_cpu_switch_to_kernel
 
-/* hw_cpu_halt(void): back to the host context saved by hw_cpu_run. */
-    .globl hw_cpu_halt
-    .type hw_cpu_halt, @function
-hw_cpu_halt:
+/* hw_cpu_switch_to_host(void): back to the host context saved by
+ * hw_cpu_switch_to_kernel, which then returns. */
+    .globl hw_cpu_switch_to_host
+    .type hw_cpu_switch_to_host, @function
+hw_cpu_switch_to_host:
     movq hw_cpu0+HW_CPU_HOST_RSP(%rip), %rsp
     popq %r15
     popq %r14
@@ -111,6 +112,6 @@ hw_cpu_halt:
     popq %rbx
     popq %rbp
     ret
-    .size hw_cpu_halt, . - hw_cpu_halt
+    .size hw_cpu_switch_to_host, . - hw_cpu_switch_to_host
 
     .section .note.GNU-stack, "", @progbits

@@ -140,12 +140,14 @@ void arch_trace_drain(k_trace_ring_t *ring)
 /* The system call vector: one kernel entry costs virtual time. */
 static void syscall_vector(void)
 {
+    hw_cpu_entered_kernel();
     hw_clock_tick_entry(&m.clock);
     k_syscall_entry();
 }
 
 static void boot_vector(void *arg)
 {
+    hw_cpu_entered_kernel();
     k_boot(arg);
 }
 

@@ -26,6 +26,20 @@ if(NOT CJSON_FOUND)
   message(FATAL_ERROR "cJSON (used by the trace tests) not found. Install it with: ${_ms_apt} libcjson-dev")
 endif()
 
+find_program(MS_CLANG clang)
+if(NOT MS_CLANG)
+  message(FATAL_ERROR "clang (for the libFuzzer harnesses) not found. Install it with: ${_ms_apt} clang libclang-rt-dev")
+endif()
+execute_process(COMMAND ${MS_CLANG} -fsanitize=fuzzer -print-file-name=libclang_rt.fuzzer-x86_64.a
+                OUTPUT_VARIABLE _ms_fuzzer_lib OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT EXISTS "${_ms_fuzzer_lib}")
+  execute_process(COMMAND ${MS_CLANG} -print-resource-dir OUTPUT_VARIABLE _ms_clang_res
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT EXISTS "${_ms_clang_res}/lib/linux/libclang_rt.fuzzer-x86_64.a")
+    message(FATAL_ERROR "clang's libFuzzer runtime not found. Install it with: ${_ms_apt} libclang-rt-dev")
+  endif()
+endif()
+
 find_path(MS_VALGRIND_INCLUDE valgrind/valgrind.h)
 if(NOT MS_VALGRIND_INCLUDE)
   message(FATAL_ERROR "valgrind/valgrind.h not found. Install it with: ${_ms_apt} valgrind")

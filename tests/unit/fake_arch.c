@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
-#include "fixture.h"
+#include "fake_arch.h"
 #include "trace.h"
 
 uint64_t fake_arch_time;

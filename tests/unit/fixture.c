@@ -139,9 +139,6 @@ char *fx_ipc_buffer(thread_t *t)
     return (char *)t->ipc_buffer;
 }
 
-extern jmp_buf *fake_arch_panic_jump;
-extern char fake_arch_panic_msg[256];
-
 const char *fx_panic_of(void (*fn)(void))
 {
     jmp_buf env;

@@ -13,9 +13,7 @@
 #include "object/thread.h"
 #include "trace.h"
 
-/* Set by tests to move simulated time or make user copies fault. */
-extern uint64_t fake_arch_time;
-extern int fake_arch_fail_copies;
+#include "fake_arch.h"
 
 #define FX_MEM_SIZE (64u * 1024u)
 #define FX_STACK_SIZE (8u * 1024u)

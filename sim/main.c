@@ -3,6 +3,7 @@
 
 #include "bench.h"
 #include "options.h"
+#include "qemu.h"
 #include "run.h"
 #include "scenarios.h"
 
@@ -36,6 +37,6 @@ int main(int argc, char **argv)
         return sim_bench(opts.json, opts.only);
     case SIM_RUN:
     default:
-        return sim_run(&opts);
+        return opts.machine == SIM_MACHINE_QEMU ? sim_qemu_run(&opts) : sim_run(&opts);
     }
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_TRACE = 256, OPT_SEED, OPT_MAX_EVENTS, OPT_LIST, OPT_JSON, OPT_FASTPATH, OPT_ONLY };
+enum { OPT_TRACE = 256, OPT_SEED, OPT_MAX_EVENTS, OPT_LIST, OPT_JSON, OPT_FASTPATH, OPT_ONLY, OPT_MACHINE, OPT_GDB };
 
 static const struct option long_options[] = {
     {"trace", required_argument, NULL, OPT_TRACE},
@@ -18,6 +18,8 @@ static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"only", required_argument, NULL, OPT_ONLY},
     {"fastpath", required_argument, NULL, OPT_FASTPATH},
+    {"machine", required_argument, NULL, OPT_MACHINE},
+    {"gdb", no_argument, NULL, OPT_GDB},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -81,6 +83,17 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
             return usage_error("--fastpath takes on or off, not '%s'", arg);
         o->no_fastpath = strcmp(arg, "off") == 0;
         return 0;
+    case OPT_MACHINE:
+        if (strcmp(arg, "hosted") == 0)
+            o->machine = SIM_MACHINE_HOSTED;
+        else if (strcmp(arg, "qemu") == 0)
+            o->machine = SIM_MACHINE_QEMU;
+        else
+            return usage_error("--machine takes hosted or qemu, not '%s'", arg);
+        return 0;
+    case OPT_GDB:
+        o->gdb = 1;
+        return 0;
     case OPT_LIST:
         o->command = SIM_LIST;
         return 0;
@@ -140,7 +153,12 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
         return usage_error("%s is an option of microsim bench; for a JSON trace use --trace=json", "--json");
     if (o->only && !bench)
         return usage_error("%s is an option of microsim bench", "--only");
-    return apply_positionals(argc, argv, o);
+    if (o->gdb && o->machine != SIM_MACHINE_QEMU)
+        return usage_error("%s needs --machine=qemu; for the hosted machine run gdb --args microsim ...", "--gdb");
+    int err = apply_positionals(argc, argv, o);
+    if (!err && o->command == SIM_BENCH && o->machine == SIM_MACHINE_QEMU)
+        return usage_error("%s boots scenarios; microsim bench runs on the hosted machine", "--machine=qemu");
+    return err;
 }
 
 void sim_print_help(void)
@@ -158,6 +176,9 @@ void sim_print_help(void)
            "  --max-events N         stop cleanly after N trace events\n"
            "  --fastpath=on|off      the kernel's IPC fast path (default on); the trace is\n"
            "                         the same either way, only slower with off\n"
+           "  --machine=hosted|qemu  where the kernel runs (default hosted): qemu boots the\n"
+           "                         x86-64 image in qemu-system-x86_64 (text trace only)\n"
+           "  --gdb                  with --machine=qemu: start halted and wait for gdb\n"
            "  -h, --help             this help\n"
            "  -V, --version          the version\n"
            "\n"

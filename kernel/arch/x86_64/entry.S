@@ -21,6 +21,7 @@
 #define RSP 128
 #define RFLAGS 136
 
+    .cfi_sections .debug_frame      /* the image keeps no .eh_frame; gdb reads this */
     .text
 
 /*
@@ -33,7 +34,7 @@
     .globl x86_syscall_entry
     .type x86_syscall_entry, @function
 x86_syscall_entry:
-    .cfi_startproc simple
+    .cfi_startproc
     .cfi_undefined rip              /* the outermost kernel frame: debuggers stop here */
     movq %r11, x86_cpu0+X86_CPU_SCRATCH(%rip)
     movq x86_cpu0+X86_CPU_USER_FRAME(%rip), %r11

@@ -46,7 +46,6 @@ void x86_set_run_options(const x86_run_options_t *o)
 }
 
 /* The system call vector: one kernel entry costs 100 ns of the clock. */
-void x86_syscall(void);
 void x86_syscall(void)
 {
     x86_cpu0.entries++;

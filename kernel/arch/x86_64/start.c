@@ -25,8 +25,6 @@ static uint8_t emergency_stack[8192] __attribute__((aligned(16)));
 static k_boot_info_t boot;
 static char cmdline[CMDLINE_MAX];
 
-__attribute__((noreturn)) void x86_boot_main(uintptr_t mbi_phys);
-
 /* Copies the command line out before anything may reuse the loader's memory. */
 static uintptr_t read_multiboot(uintptr_t mbi_phys)
 {

@@ -52,6 +52,10 @@ typedef struct x86_cpu {
 } x86_cpu_t;
 
 extern x86_cpu_t x86_cpu0;
+extern uint8_t x86_kstack[X86_KSTACK_SIZE]; /* boot.S starts 64-bit code on it */
+
+/* ---- start.c: what boot.S calls in 64-bit mode, with the Multiboot info ---- */
+__attribute__((noreturn)) void x86_boot_main(uintptr_t mbi_phys);
 
 /* ---- entry.S ---- */
 void x86_syscall_entry(void);
@@ -100,6 +104,8 @@ typedef struct x86_trap_frame {
 __attribute__((noreturn)) void x86_trap(x86_trap_frame_t *f);
 
 /* ---- arch_x86_64.c ---- */
+/* What x86_syscall_entry calls on the kernel stack: a kernel entry. */
+__attribute__((noreturn)) void x86_syscall(void);
 /* The address space that user addresses [va, va+len) belong to: the kernel
  * pointer to them, or NULL if they are not wholly inside one mapped region. */
 void *x86_user_ptr(uintptr_t va, size_t len);

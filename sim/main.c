@@ -4,6 +4,7 @@
 #include "bench.h"
 #include "fuzz_campaign.h"
 #include "options.h"
+#include "qemu.h"
 #include "run.h"
 #include "scenarios.h"
 
@@ -39,6 +40,6 @@ int main(int argc, char **argv)
         return sim_fuzz(&opts);
     case SIM_RUN:
     default:
-        return sim_run(&opts);
+        return opts.machine == SIM_MACHINE_QEMU ? sim_qemu_run(&opts) : sim_run(&opts);
     }
 }

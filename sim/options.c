@@ -22,6 +22,8 @@ enum {
     OPT_INVARIANTS,
     OPT_CALLS,
     OPT_TASKS,
+    OPT_MACHINE,
+    OPT_GDB,
 };
 
 static const struct option long_options[] = {
@@ -36,6 +38,8 @@ static const struct option long_options[] = {
     {"calls", required_argument, NULL, OPT_CALLS},
     {"tasks", required_argument, NULL, OPT_TASKS},
     {"fastpath", required_argument, NULL, OPT_FASTPATH},
+    {"machine", required_argument, NULL, OPT_MACHINE},
+    {"gdb", no_argument, NULL, OPT_GDB},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -113,6 +117,17 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
         if (parse_u64(arg, &o->tasks) || o->tasks == 0 || o->tasks > 16)
             return usage_error("--tasks takes a number from 1 to 16, not '%s'", arg);
         return 0;
+    case OPT_MACHINE:
+        if (strcmp(arg, "hosted") == 0)
+            o->machine = SIM_MACHINE_HOSTED;
+        else if (strcmp(arg, "qemu") == 0)
+            o->machine = SIM_MACHINE_QEMU;
+        else
+            return usage_error("--machine takes hosted or qemu, not '%s'", arg);
+        return 0;
+    case OPT_GDB:
+        o->gdb = 1;
+        return 0;
     case OPT_LIST:
         o->command = SIM_LIST;
         return 0;
@@ -182,7 +197,12 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
         return usage_error("%s is an option of microsim bench", "--only");
     if ((calls_given || tasks_given) && strcmp(sub, "fuzz") != 0)
         return usage_error("%s is an option of microsim fuzz", calls_given ? "--calls" : "--tasks");
-    return apply_positionals(argc, argv, o);
+    if (o->gdb && o->machine != SIM_MACHINE_QEMU)
+        return usage_error("%s needs --machine=qemu; for the hosted machine run gdb --args microsim ...", "--gdb");
+    int err = apply_positionals(argc, argv, o);
+    if (!err && (o->command == SIM_BENCH || o->command == SIM_FUZZ) && o->machine == SIM_MACHINE_QEMU)
+        return usage_error("%s boots scenarios; microsim bench and fuzz run on the hosted machine", "--machine=qemu");
+    return err;
 }
 
 void sim_print_help(void)
@@ -206,6 +226,9 @@ void sim_print_help(void)
            "  --check-invariants[=on|off]\n"
            "                         verify the whole kernel state after every kernel entry;\n"
            "                         a violation is a kernel panic (default: %s)\n"
+           "  --machine=hosted|qemu  where the kernel runs (default hosted): qemu boots the\n"
+           "                         x86-64 image in qemu-system-x86_64 (text trace only)\n"
+           "  --gdb                  with --machine=qemu: start halted and wait for gdb\n"
            "  -h, --help             this help\n"
            "  -V, --version          the version\n"
            "\n"

@@ -19,6 +19,11 @@ typedef enum sim_trace_format {
     SIM_TRACE_NONE,
 } sim_trace_format_t;
 
+typedef enum sim_machine {
+    SIM_MACHINE_HOSTED, /* the simulated PC in this process */
+    SIM_MACHINE_QEMU,   /* the x86-64 image in qemu-system-x86_64 */
+} sim_machine_t;
+
 typedef struct sim_options {
     sim_command_t command;
     const char *scenario;     /* default "demo" */
@@ -33,6 +38,8 @@ typedef struct sim_options {
     uint64_t tasks;           /* fuzz --tasks K */
     int no_fastpath;          /* --fastpath=off */
     int check_invariants;     /* --check-invariants[=on|off]; on by default in Debug builds */
+    sim_machine_t machine;    /* --machine=hosted|qemu */
+    int gdb;                  /* --gdb: QEMU waits for a debugger */
 } sim_options_t;
 
 /* Parses argv. On a usage error prints one line to stderr saying what to do

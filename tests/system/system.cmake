@@ -68,3 +68,8 @@ foreach(scenario pingpong demo)
                    --quiet $<TARGET_FILE:microsim> --check-invariants --trace=json -o /dev/null ${scenario})
   set_tests_properties(valgrind.${scenario} PROPERTIES LABELS valgrind)
 endforeach()
+
+# The kernel core has no #ifdef for the target (nor any other #if).
+add_test(NAME system.kernel_core_has_no_target_ifdef
+         COMMAND ${CMAKE_COMMAND} -DROOT=${PROJECT_SOURCE_DIR} -P ${MS_SYS}/no_target_ifdef.cmake)
+set_tests_properties(system.kernel_core_has_no_target_ifdef PROPERTIES LABELS system)

@@ -60,6 +60,12 @@ START_TEST(bad_options_exit_2_with_one_line)
         {"bench", "--only=disk", "--only takes ipc, ordinary, traced, pipe or futex"},
         {"pingpong", "demo", "one scenario at most"},
         {"--seed", NULL, "needs a value"},
+        {"--machine=vax", NULL, "--machine takes hosted or qemu"},
+        {"--gdb", NULL, "--gdb needs --machine=qemu"},
+        {"--machine=qemu", "bench", "microsim bench and fuzz run on the hosted machine"},
+        {"--machine=qemu", "fuzz", "microsim bench and fuzz run on the hosted machine"},
+        {"--machine=qemu", "--trace=json", "text trace only"},
+        {"--machine=qemu", "nosuch", "microsim --list"},
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run_result_t r;

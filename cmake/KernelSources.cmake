@@ -1,0 +1,54 @@
+# The source lists that both builds share: the hosted build (microsim) and the
+# x86-64 image (cmake/X86_64Image.cmake) compile the very same files from here,
+# so a kernel source added once is built for both machines. Paths are relative
+# to the repository root.
+
+# The freestanding runtime (mem*, str*, printf), linked into kernel and user code.
+set(MS_RT_SOURCES rt/mem.c rt/str.c rt/fmt.c)
+
+# The portable kernel core: no host header, no #ifdef for the target.
+set(MS_KERNEL_SOURCES
+  kernel/aspace.c
+  kernel/boot.c
+  kernel/cpu.c
+  kernel/entry.c
+  kernel/fastpath.c
+  kernel/halt.c
+  kernel/handle.c
+  kernel/invariants.c
+  kernel/ipc.c
+  kernel/kobject.c
+  kernel/object/endpoint.c
+  kernel/object/task.c
+  kernel/object/thread.c
+  kernel/panic.c
+  kernel/sched.c
+  kernel/stats.c
+  kernel/syscall.c
+  kernel/trace.c
+  kernel/trace_format.c
+  kernel/usercopy.c)
+set(MS_KERNEL_INCLUDES kernel kernel/abi rt/include)
+
+# The user library every program links (system call stubs, ms_printf).
+set(MS_USERLIB_SOURCES services/lib/print.c)
+
+# The scenario programs and their boot manifests (user code).
+set(MS_EXAMPLE_SOURCES
+  examples/pingpong/client.c
+  examples/pingpong/server.c
+  examples/pingpong/manifest.c
+  examples/demo/init.c
+  examples/demo/server.c
+  examples/demo/client.c
+  examples/demo/manifest.c
+  examples/bench/bench.c
+  examples/bench/manifest.c
+  examples/deadlock/deadlock.c
+  examples/fuzz/fuzz.c
+  examples/fuzz/manifest.c)
+set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)
+
+# The table of scenarios by name (scenario_find): user code in the hosted
+# build; on x86-64 the kernel reads it to pick the manifest at boot.
+set(MS_SCENARIO_TABLE_SOURCES examples/scenarios.c)

@@ -1,0 +1,227 @@
+/* The arch interface over the real x86-64 CPU (booted by QEMU): ring 3, sysret, page tables, COM1. */
+#include "arch/arch.h"
+
+#include "entry.h"
+#include "ms_manifest.h"
+#include "object/task.h"
+#include "object/thread.h"
+#include "rt.h"
+#include "trace.h"
+#include "trace_format.h"
+#include "x86.h"
+#include "x86_64.h"
+
+#define ENTRY_COST_NS 100 /* as the hosted virtual clock: time = kernel entries x 100 ns */
+#define ISA_DEBUG_EXIT 0xf4 /* QEMU's isa-debug-exit: writing v exits with (v << 1) | 1 */
+
+_Static_assert(sizeof(arch_regs_t) == ARCH_REGS_COUNT * 8, "entry.S saves 18 registers");
+_Static_assert(offsetof(arch_regs_t, rdx) == 24 && offsetof(arch_regs_t, r12) == 56 &&
+                   offsetof(arch_regs_t, rbx) == 88 && offsetof(arch_regs_t, rip) == 120 &&
+                   offsetof(arch_regs_t, rflags) == 136,
+               "entry.S's offsets are arch_regs_t's");
+_Static_assert(offsetof(x86_cpu_t, kstack_top) == X86_CPU_KSTACK_TOP && offsetof(x86_cpu_t, scratch) == X86_CPU_SCRATCH &&
+                   offsetof(x86_cpu_t, entries) == X86_CPU_ENTRIES,
+               "entry.S's offsets are x86_cpu_t's");
+
+x86_cpu_t x86_cpu0;
+
+/* A task's memory: where the task sees it, where it is, and its space. */
+typedef struct space {
+    uintptr_t va, size, pa, cr3;
+} space_t;
+
+static space_t spaces[MS_MANIFEST_TASKS_MAX];
+static x86_run_options_t options;
+static uint64_t events;    /* trace events written so far */
+static int stop_requested; /* --max-events reached: stop at the next return to user */
+
+void x86_add_space(unsigned slot, uintptr_t va, uintptr_t size, uintptr_t pa, uintptr_t cr3)
+{
+    spaces[slot] = (space_t){.va = va, .size = size, .pa = pa, .cr3 = cr3};
+}
+
+void x86_set_run_options(const x86_run_options_t *o)
+{
+    options = *o;
+}
+
+/* The system call vector: one kernel entry costs 100 ns of the clock. */
+void x86_syscall(void)
+{
+    x86_cpu0.entries++;
+    k_syscall_entry();
+}
+
+/* ---- the arch interface ---- */
+
+/* The space of the task that owns frame. The interface names only the frame;
+ * the MMU issue gives address spaces their own arch call (see docs/X86_64.md). */
+static const space_t *space_of(arch_regs_t *regs)
+{
+    const thread_t *t = (const thread_t *)((char *)regs - offsetof(thread_t, regs));
+    uintptr_t slot = (t->task->aspace.own.base - X86_USER_TASK_BASE) / X86_USER_TASK_STRIDE;
+    if (slot >= MS_MANIFEST_TASKS_MAX || spaces[slot].va != t->task->aspace.own.base)
+        arch_panic("x86_64: a thread's task has no address space", regs);
+    return &spaces[slot];
+}
+
+void arch_return_to_user(arch_regs_t *regs)
+{
+    if (stop_requested)
+        arch_halt(0);
+    /* sysretq to a non-canonical rip faults in ring 0 on the user's stack: refuse. */
+    if (regs->rip >= X86_USER_END)
+        arch_panic("x86_64: user rip is not a canonical user address", regs);
+    regs->rflags = (regs->rflags & (RFLAGS_ARITH | RFLAGS_DF | RFLAGS_AC)) | RFLAGS_IF | RFLAGS_FIXED;
+    const space_t *s = space_of(regs);
+    if (read_cr3() != s->cr3)
+        write_cr3(s->cr3);
+    x86_enter_user(regs);
+}
+
+void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uint64_t arg)
+{
+    rt_memset(regs, 0, sizeof *regs);
+    regs->rip = entry;
+    regs->rsp = stack_top;
+    regs->rdi = arg;
+    regs->rflags = RFLAGS_IF | RFLAGS_FIXED;
+}
+
+/* With every 8259 line masked nothing can wake the CPU, so there is nothing to
+ * wait for: return and let the kernel stop the machine (reason=deadlock or
+ * idle), as the hosted port does. The interrupt issue unmasks lines and waits
+ * here with sti; hlt. */
+void arch_idle(void)
+{
+    if (pic_all_masked())
+        return;
+    __asm__ volatile("sti; hlt; cli");
+}
+
+void arch_halt(int status)
+{
+    outb(ISA_DEBUG_EXIT, (uint8_t)status);
+    /* Still here: QEMU has no isa-debug-exit device (run by hand). */
+    x86_diag("microsim: halted with status %d", status);
+    halt_forever();
+    __builtin_unreachable();
+}
+
+static void print_regs(const arch_regs_t *regs)
+{
+    static const char *const names[] = {"rax", "rdi", "rsi", "rdx", "r10", "r8",  "r9",  "r12", "r13",
+                                        "r14", "r15", "rbx", "rbp", "rcx", "r11", "rip", "rsp", "rflags"};
+    const uint64_t *slot = (const uint64_t *)regs;
+    for (unsigned i = 0; i < ARCH_REGS_COUNT; i += 3)
+        x86_diag("  %-6s 0x%016llx  %-6s 0x%016llx  %-6s 0x%016llx", names[i], (unsigned long long)slot[i],
+                 names[i + 1], (unsigned long long)slot[i + 1], names[i + 2], (unsigned long long)slot[i + 2]);
+}
+
+/* The report has the hosted build's shape (sim/run.c), on diagnostic lines. */
+void arch_panic(const char *msg, const arch_regs_t *regs)
+{
+    x86_diag("microsim: KERNEL PANIC: %s", msg);
+    if (regs) {
+        x86_diag("registers of the current thread:");
+        print_regs(regs);
+    }
+    static k_trace_event_t last[16];
+    unsigned n = trace_last(trace_ring(), last, 16);
+    x86_diag("last %u trace events:", n);
+    for (unsigned i = 0; i < n; i++) {
+        char line[TRACE_LINE_MAX];
+        trace_format_text(&last[i], line, sizeof line, 0);
+        x86_diag("  %s", line);
+    }
+    arch_halt(1);
+}
+
+uint64_t arch_time_ns(void)
+{
+    return x86_cpu0.entries * ENTRY_COST_NS;
+}
+
+unsigned arch_cpu_id(void)
+{
+    return 0;
+}
+
+/* User memory is reached through the kernel's window on physical memory, so
+ * a copy works whatever space is loaded (boot writes every task's start
+ * block; IPC copies between two tasks). Task memory is physically contiguous. */
+void *x86_user_ptr(uintptr_t va, size_t len)
+{
+    uintptr_t lo = image_user_start(), hi = image_user_end();
+    if (va >= lo && va <= hi && len <= hi - va)
+        return phys_to_virt(image_user_phys() + (va - lo));
+    for (unsigned i = 0; i < MS_MANIFEST_TASKS_MAX; i++) {
+        const space_t *s = &spaces[i];
+        if (s->size && va >= s->va && va - s->va <= s->size && len <= s->size - (va - s->va))
+            return phys_to_virt(s->pa + (va - s->va));
+    }
+    return NULL;
+}
+
+int arch_copy_from_user(void *dst, uintptr_t user_src, size_t len)
+{
+    const void *src = x86_user_ptr(user_src, len);
+    if (!src)
+        return -1;
+    rt_memcpy(dst, src, len);
+    return 0;
+}
+
+int arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len)
+{
+    void *dst = x86_user_ptr(user_dst, len);
+    if (!dst)
+        return -1;
+    rt_memcpy(dst, src, len);
+    return 0;
+}
+
+int arch_copy_user_to_user(uintptr_t user_dst, uintptr_t user_src, size_t len)
+{
+    void *dst = x86_user_ptr(user_dst, len);
+    const void *src = x86_user_ptr(user_src, len);
+    if (!dst || !src)
+        return -1;
+    __builtin_memmove(dst, src, len);
+    return 0;
+}
+
+/* Nothing to do on real hardware: the hosted port tells Valgrind about
+ * stacks; here a stack is just memory of its task. */
+unsigned arch_stack_register(uintptr_t lo, uintptr_t hi)
+{
+    (void)lo;
+    (void)hi;
+    return 0;
+}
+
+void arch_stack_deregister(unsigned id)
+{
+    (void)id;
+}
+
+/* The text trace on COM1, line for line what `microsim SCENARIO` prints
+ * (x86_boot_main wrote the column header). */
+void arch_trace_drain(k_trace_ring_t *ring)
+{
+    char line[TRACE_LINE_MAX];
+    k_trace_event_t ev;
+    while (trace_read(ring, &ev)) {
+        if (options.max_events && events >= options.max_events) {
+            stop_requested = 1;
+            ring->tail = ring->head;
+            return;
+        }
+        events++;
+        size_t n = trace_format_text(&ev, line, sizeof line, 0);
+        serial_write(line, n < sizeof line ? n : sizeof line - 1);
+        serial_write("\n", 1);
+    }
+    if (options.max_events && events >= options.max_events)
+        stop_requested = 1;
+}

@@ -1,0 +1,66 @@
+/* Exceptions and stray interrupts: a register dump and a kernel panic (until the interrupt issue dispatches them). */
+#include "rt.h"
+#include "x86.h"
+#include "x86_64.h"
+
+static const char *const exception_names[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
+    "#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor overrun",
+    "#TS invalid TSS", "#NP segment not present", "#SS stack fault", "#GP general protection",
+    "#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check", "#MC machine check",
+    "#XM SIMD error", "#VE virtualization", "#CP control protection",
+};
+
+static const char *vector_name(uint64_t v)
+{
+    if (v < 32)
+        return exception_names[v] ? exception_names[v] : "reserved exception";
+    return "IRQ (every 8259 line is masked)";
+}
+
+static void dump_frame(const x86_trap_frame_t *f)
+{
+    x86_diag("  rip    0x%016llx  cs     0x%04llx  rflags 0x%016llx", (unsigned long long)f->rip,
+             (unsigned long long)f->cs, (unsigned long long)f->rflags);
+    x86_diag("  rsp    0x%016llx  ss     0x%04llx  cr2    0x%016llx", (unsigned long long)f->rsp,
+             (unsigned long long)f->ss, (unsigned long long)read_cr2());
+    x86_diag("  rax    0x%016llx  rbx    0x%016llx  rcx    0x%016llx", (unsigned long long)f->rax,
+             (unsigned long long)f->rbx, (unsigned long long)f->rcx);
+    x86_diag("  rdx    0x%016llx  rsi    0x%016llx  rdi    0x%016llx", (unsigned long long)f->rdx,
+             (unsigned long long)f->rsi, (unsigned long long)f->rdi);
+    x86_diag("  rbp    0x%016llx  r8     0x%016llx  r9     0x%016llx", (unsigned long long)f->rbp,
+             (unsigned long long)f->r8, (unsigned long long)f->r9);
+    x86_diag("  r10    0x%016llx  r11    0x%016llx  r12    0x%016llx", (unsigned long long)f->r10,
+             (unsigned long long)f->r11, (unsigned long long)f->r12);
+    x86_diag("  r13    0x%016llx  r14    0x%016llx  r15    0x%016llx", (unsigned long long)f->r13,
+             (unsigned long long)f->r14, (unsigned long long)f->r15);
+}
+
+/* A trap from ring 3 belongs to the current thread: its registers go into its
+ * frame, so the panic report shows them like any saved user state. */
+static arch_regs_t *save_user_frame(const x86_trap_frame_t *f)
+{
+    arch_regs_t *r = x86_cpu0.user_frame;
+    if (!r)
+        return NULL;
+    *r = (arch_regs_t){.rax = f->rax, .rdi = f->rdi, .rsi = f->rsi, .rdx = f->rdx, .r10 = f->r10, .r8 = f->r8,
+                       .r9 = f->r9, .r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15, .rbx = f->rbx,
+                       .rbp = f->rbp, .rcx = f->rcx, .r11 = f->r11, .rip = f->rip, .rsp = f->rsp,
+                       .rflags = f->rflags};
+    return r;
+}
+
+/* No exception has a handler yet: a fault in user code has no one to report
+ * to (the interrupt issue makes faults IPC to a handler), and one in the
+ * kernel is a bug. Both stop the machine with the dump and status 1. */
+void x86_trap(x86_trap_frame_t *f)
+{
+    int user = (f->cs & 3) == 3;
+    char msg[160];
+    rt_snprintf(msg, sizeof msg, "%s (vector %llu, error 0x%llx) in %s mode at rip 0x%llx", vector_name(f->vector),
+                (unsigned long long)f->vector, (unsigned long long)f->error, user ? "user" : "kernel",
+                (unsigned long long)f->rip);
+    x86_diag("microsim: x86_64: %s", msg);
+    dump_frame(f);
+    arch_panic(msg, user ? save_user_frame(f) : NULL);
+}

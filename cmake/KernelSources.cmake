@@ -11,10 +11,13 @@ set(MS_KERNEL_SOURCES
   kernel/aspace.c
   kernel/boot.c
   kernel/cpu.c
+  kernel/dev/pic.c
+  kernel/dev/pit.c
   kernel/entry.c
   kernel/fastpath.c
   kernel/halt.c
   kernel/handle.c
+  kernel/interrupt.c
   kernel/invariants.c
   kernel/ipc.c
   kernel/kobject.c
@@ -25,6 +28,7 @@ set(MS_KERNEL_SOURCES
   kernel/sched.c
   kernel/stats.c
   kernel/syscall.c
+  kernel/timer.c
   kernel/trace.c
   kernel/trace_format.c
   kernel/usercopy.c)

@@ -29,7 +29,6 @@ add_library(ms_x86_kernel OBJECT
   ${MS_X86_DIR}/desc.c
   ${MS_X86_DIR}/image.c
   ${MS_X86_DIR}/paging.c
-  ${MS_X86_DIR}/pic.c
   ${MS_X86_DIR}/serial.c
   ${MS_X86_DIR}/start.c
   ${MS_X86_DIR}/trap.c)

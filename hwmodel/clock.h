@@ -15,6 +15,8 @@ typedef struct hw_clock {
 void hw_clock_init(hw_clock_t *clock, uint32_t entry_cost_ns);
 /* One kernel entry happened. */
 void hw_clock_tick_entry(hw_clock_t *clock);
+/* Time jumps ahead by ns (the CPU was idle). */
+void hw_clock_advance(hw_clock_t *clock, uint64_t ns);
 uint64_t hw_clock_now(const hw_clock_t *clock);
 
 #endif

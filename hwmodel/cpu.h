@@ -49,6 +49,9 @@ void hw_cpu_entered_kernel(void);
 /* Loads the register file at frame and continues in user mode (sysret). */
 __attribute__((noreturn)) void hw_cpu_enter_user(uint64_t *frame);
 
+/* Resets the kernel stack and calls fn(arg) at its top; fn must not return. */
+__attribute__((noreturn)) void hw_cpu_restart(void (*fn)(void *), void *arg);
+
 /* The target of the simulated system call instruction (assembly). */
 void hw_cpu_syscall_entry(void);
 

@@ -38,6 +38,7 @@ hw_cpu_syscall_entry:
     movq %rcx, SLOT(RIP)(%r11)
     movq %rsp, SLOT(RSP)(%r11)
     movq $0x202, SLOT(RFLAGS)(%r11)
+    movq $0, HW_FRAME_FULL(%r11)
     movq hw_cpu0+HW_CPU_KSTACK_TOP(%rip), %rsp
     cld
     xorl %ebp, %ebp
@@ -47,14 +48,18 @@ hw_cpu_syscall_entry:
     .size hw_cpu_syscall_entry, . - hw_cpu_syscall_entry
 
 /*
- * hw_cpu_enter_user(uint64_t *frame): loads a user context and jumps to it
- * (sysret). The frame becomes the one the next system call saves into. rcx
- * and r11 are not restored: like sysret, rcx carries the return address.
+ * hw_cpu_enter_user(uint64_t *frame): loads a user context and jumps to it.
+ * The frame becomes the one the next system call saves into. A frame saved by
+ * a system call returns as sysret does: rcx carries the return address and
+ * r11 is not restored. A full frame (an interrupt or an exception saved it)
+ * returns as iretq does: every register, the flags and the FPU state.
  */
     .globl hw_cpu_enter_user
     .type hw_cpu_enter_user, @function
 hw_cpu_enter_user:
     movq %rdi, hw_cpu0+HW_CPU_USER_FRAME(%rip)
+    cmpq $0, HW_FRAME_FULL(%rdi)
+    jne enter_user_full
     movq SLOT(RAX)(%rdi), %rax
     movq SLOT(RSI)(%rdi), %rsi
     movq SLOT(RDX)(%rdi), %rdx
@@ -71,7 +76,60 @@ hw_cpu_enter_user:
     movq SLOT(RSP)(%rdi), %rsp
     movq SLOT(RDI)(%rdi), %rdi
     jmp *%rcx
+
+/*
+ * The iretq path. The return address and the flags go on the user stack,
+ * below its 128-byte red zone (memory the ABI lets anyone clobber), so that
+ * popfq and `ret $128` can restore them last, with every register already
+ * loaded. Real hardware pops them from the kernel stack in one iretq.
+ */
+enter_user_full:
+    fxrstor HW_FRAME_FPU(%rdi)
+    movq SLOT(RSP)(%rdi), %rax
+    subq $144, %rax
+    movq SLOT(RFLAGS)(%rdi), %rcx
+    movq %rcx, 0(%rax)
+    movq SLOT(RIP)(%rdi), %rcx
+    movq %rcx, 8(%rax)
+    movq %rax, %rsp
+    movq SLOT(RAX)(%rdi), %rax
+    movq SLOT(RSI)(%rdi), %rsi
+    movq SLOT(RDX)(%rdi), %rdx
+    movq SLOT(R10)(%rdi), %r10
+    movq SLOT(R8)(%rdi), %r8
+    movq SLOT(R9)(%rdi), %r9
+    movq SLOT(R12)(%rdi), %r12
+    movq SLOT(R13)(%rdi), %r13
+    movq SLOT(R14)(%rdi), %r14
+    movq SLOT(R15)(%rdi), %r15
+    movq SLOT(RBX)(%rdi), %rbx
+    movq SLOT(RBP)(%rdi), %rbp
+    movq SLOT(RCX)(%rdi), %rcx
+    movq SLOT(R11)(%rdi), %r11
+    movq SLOT(RDI)(%rdi), %rdi
+    popfq
+    ret $128
     .size hw_cpu_enter_user, . - hw_cpu_enter_user
+
+/*
+ * hw_cpu_restart(void (*fn)(void *), void *arg): abandons whatever is on the
+ * kernel stack and calls fn(arg) from its top: a new kernel entry, for an
+ * interrupt taken where the kernel was about to return to user mode.
+ */
+    .globl hw_cpu_restart
+    .type hw_cpu_restart, @function
+hw_cpu_restart:
+    .cfi_startproc
+    movq hw_cpu0+HW_CPU_KSTACK_TOP(%rip), %rsp
+    .cfi_undefined rip
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    xorl %ebp, %ebp
+    cld
+    call *%rax
+    ud2
+    .cfi_endproc
+    .size hw_cpu_restart, . - hw_cpu_restart
 
 /*
  * hw_cpu_switch_to_kernel(void (*fn)(void *), void *arg): saves the host's

@@ -24,6 +24,10 @@
 #define HW_REG_RSP 16
 #define HW_REG_RFLAGS 17
 #define HW_NREGS 18
+/* After the registers: whether the frame is full (saved by an interrupt or
+ * an exception: restore everything) and the FXSAVE area. */
+#define HW_FRAME_FULL (HW_NREGS * 8)
+#define HW_FRAME_FPU 160
 
 /* Byte offsets in hw_cpu_t of the fields the assembly touches. */
 #define HW_CPU_USER_FRAME 0

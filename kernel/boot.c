@@ -2,6 +2,7 @@
 #include "boot.h"
 
 #include "cpu.h"
+#include "dev/pic.h"
 #include "entry.h"
 #include "fastpath.h"
 #include "halt.h"
@@ -13,6 +14,7 @@
 #include "rt.h"
 #include "sched.h"
 #include "stats.h"
+#include "timer.h"
 #include "trace.h"
 #include "usercopy.h"
 
@@ -121,5 +123,7 @@ void k_boot(const k_boot_info_t *info)
         kobject_unref(&eps[i]->obj);
     for (unsigned i = 0; i < m->ntasks; i++)
         sched_enqueue(threads[i]);
+    pic_init();
+    timer_init();
     k_exit_to_user();
 }

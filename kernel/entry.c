@@ -5,16 +5,20 @@
 #include "cpu.h"
 #include "fastpath.h"
 #include "halt.h"
+#include "interrupt.h"
 #include "invariants.h"
 #include "object/thread.h"
 #include "sched.h"
 #include "stats.h"
 #include "syscall.h"
+#include "timer.h"
 #include "trace.h"
 
+/* A change of thread on the CPU: traced, and the time slices accounted. */
 static void trace_switch(thread_t *from, thread_t *to)
 {
     trace_begin(K_EV_SWITCH, from, to);
+    timer_switch(from, to);
 }
 
 static void reap(k_cpu_t *cpu);
@@ -48,6 +52,15 @@ void k_syscall_entry(void)
     k_exit_to_user();
 }
 
+void k_interrupt_entry(unsigned vector, uint64_t error, uint64_t addr)
+{
+    k_cpu_t *cpu = k_cpu();
+    cpu->entries++;
+    cpu->previous = cpu->current;
+    interrupt_dispatch(vector, error, addr);
+    k_exit_to_user();
+}
+
 /* Drops the reference of a current thread that died during this entry; the
  * entry's work is then complete, and the invariants must hold. */
 static void reap(k_cpu_t *cpu)
@@ -70,7 +83,8 @@ static void idle(k_cpu_t *cpu)
     cpu->previous = NULL;
     reap(cpu);
     trace_drain();
-    arch_idle();
+    if (interrupt_can_wake())
+        arch_idle();
     if (halt_waiting_tasks() > 0)
         k_halt(1, K_REASON_DEADLOCK);
     k_halt(halt_status(), K_REASON_IDLE);

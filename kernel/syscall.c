@@ -49,8 +49,9 @@ static int sys_exit(thread_t *t, arch_regs_t *r)
 
 static int sys_yield(thread_t *t, arch_regs_t *r)
 {
-    (void)t;
     (void)r;
+    t->slice_used = 0; /* it gave the CPU away: a fresh slice next time */
+    t->run_start = arch_time_ns();
     sched_yield_current();
     return MS_OK;
 }

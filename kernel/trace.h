@@ -25,6 +25,8 @@ typedef enum k_event_kind {
     K_EV_SYSCALL_ERROR, /* actor's call was rejected; a0 call number, a1 error */
     K_EV_PRINT,         /* actor wrote to the debug console; text */
     K_EV_KERNEL_HALT,   /* the machine stops; a0 status, a1 reason */
+    K_EV_IRQ,           /* an interrupt line fired while actor ran (tid 0: idle); a0 line, a1 vector */
+    K_EV_PREEMPT,       /* actor lost the CPU before blocking; a0 k_preempt_t */
     K_EV_COUNT
 } k_event_kind_t;
 
@@ -44,6 +46,12 @@ typedef enum k_wait_op {
     K_WAIT_CALL, /* call: no receiver was waiting */
     K_WAIT_OP_COUNT
 } k_wait_op_t;
+
+/* Why a thread was preempted. */
+typedef enum k_preempt {
+    K_PREEMPT_SLICE, /* its time slice ran out */
+    K_PREEMPT_COUNT
+} k_preempt_t;
 
 /* Reasons carried by task.kill and kernel.halt. */
 typedef enum k_reason {

@@ -42,8 +42,16 @@ typedef struct arch_regs {
     uint64_t rip;
     uint64_t rsp;
     uint64_t rflags;
+    /* Nonzero when an interrupt or exception saved this frame: every
+     * register, rcx, r11 and the FPU/SSE state included, must be restored
+     * (iretq). Zero after a system call: rcx and r11 are the ABI's, the
+     * vector registers are clobbered (sysret). */
+    uint64_t full;
+    /* The x87/SSE state in FXSAVE format, valid when full is set. */
+    _Alignas(16) uint8_t fpu[512];
 } arch_regs_t;
 
+/* The general registers, rax to rflags: the first ARCH_REGS_COUNT slots. */
 #define ARCH_REGS_COUNT 18
 
 /* ---- entering and leaving user mode ---- */
@@ -57,8 +65,9 @@ __attribute__((noreturn)) void arch_return_to_user(arch_regs_t *regs);
 void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uint64_t arg);
 
 /* Nothing is ready to run: wait, with interrupts enabled, for an interrupt,
- * which arrives as an ordinary kernel entry (so this does not return). Returns
- * only if no interrupt source could ever fire; the kernel then stops the machine. */
+ * which arrives as an ordinary kernel entry (k_interrupt_entry, so this does
+ * not return). Returns only if no interrupt source could ever fire; the kernel
+ * then stops the machine. */
 void arch_idle(void);
 
 /* Stops the machine with an exit status (0 done, 1 failure). Never returns. */
@@ -67,6 +76,12 @@ __attribute__((noreturn)) void arch_halt(int status);
 /* A kernel panic: the port reports msg, the given user frame (may be NULL) and
  * the last trace events, then stops the machine with status 1. */
 __attribute__((noreturn)) void arch_panic(const char *msg, const arch_regs_t *regs);
+
+/* ---- devices ---- */
+
+/* Port I/O, as `in` and `out` (the PIC, the PIT, COM1 ...). */
+uint8_t arch_inb(uint16_t port);
+void arch_outb(uint16_t port, uint8_t value);
 
 /* ---- time and identity ---- */
 

@@ -7,6 +7,7 @@
 #include "panic.h"
 #include "rt.h"
 #include "sched.h"
+#include "timer.h"
 
 static thread_t pool[K_MAX_THREADS];
 static uint32_t next_tid = 1;
@@ -39,6 +40,7 @@ thread_t *thread_create(task_t *task, uintptr_t entry, uintptr_t stack_lo, uintp
     t->prio = prio;
     t->state = THREAD_READY; /* not queued until the caller schedules it */
     t->ipc_buffer = ipc_buffer;
+    t->slice_ns = K_SLICE_NS;
     t->stack_lo = stack_lo;
     t->stack_hi = stack_hi;
     t->stack_id = arch_stack_register(stack_lo, stack_hi);

@@ -71,6 +71,27 @@ START_TEST(task_exit_line_shows_signed_status)
 }
 END_TEST
 
+START_TEST(irq_line_names_the_interrupted_thread_or_idle)
+{
+    k_trace_event_t ev = event(K_EV_IRQ, 5000, "driver", 7, "", 0);
+    ev.a[0] = 4;
+    ev.a[1] = 36;
+    expect_line(&ev, "        5000   0 irq           driver:7                                 line=4 vector=36");
+    ev = event(K_EV_IRQ, 6000, "", 0, "", 0);
+    ev.a[0] = 4;
+    ev.a[1] = 36;
+    expect_line(&ev, "        6000   0 irq           idle                                     line=4 vector=36");
+}
+END_TEST
+
+START_TEST(preempt_line_gives_the_reason)
+{
+    k_trace_event_t ev = event(K_EV_PREEMPT, 10000000, "hog", 2, "", 0);
+    ev.a[0] = K_PREEMPT_SLICE;
+    expect_line(&ev, "    10000000   0 preempt       hog:2                                    reason=slice");
+}
+END_TEST
+
 START_TEST(task_kill_line_names_killer_and_victim)
 {
     k_trace_event_t ev = event(K_EV_TASK_KILL, 2500, "init", 1, "lo", 4);
@@ -367,7 +388,7 @@ START_TEST(every_kind_has_its_name)
         [K_EV_THREAD_SPAWN] = "thread.spawn", [K_EV_THREAD_EXIT] = "thread.exit",     [K_EV_SWITCH] = "switch",
         [K_EV_IPC_SEND] = "ipc.send",         [K_EV_IPC_CALL] = "ipc.call",           [K_EV_IPC_REPLY] = "ipc.reply",
         [K_EV_IPC_WAIT] = "ipc.wait",         [K_EV_SYSCALL_ERROR] = "syscall.error", [K_EV_PRINT] = "print",
-        [K_EV_KERNEL_HALT] = "kernel.halt",
+        [K_EV_KERNEL_HALT] = "kernel.halt",   [K_EV_IRQ] = "irq",                     [K_EV_PREEMPT] = "preempt",
     };
     for (unsigned k = 0; k < K_EV_COUNT; k++) {
         ck_assert_ptr_nonnull(names[k]);
@@ -637,6 +658,8 @@ static Suite *make_suite(void)
     TCase *text = tcase_create("text");
     tcase_add_test(text, task_spawn_line);
     tcase_add_test(text, task_exit_line_shows_signed_status);
+    tcase_add_test(text, irq_line_names_the_interrupted_thread_or_idle);
+    tcase_add_test(text, preempt_line_gives_the_reason);
     tcase_add_test(text, task_kill_line_names_killer_and_victim);
     tcase_add_test(text, thread_spawn_and_exit_lines);
     tcase_add_test(text, switch_line_shows_idle_and_trims_trailing_blanks);

@@ -11,12 +11,16 @@
 #include "hwmodel/clock.h"
 #include "hwmodel/cpu.h"
 #include "hwmodel/cpu_layout.h"
+#include "hwmodel/pc.h"
 #include "entry.h"
+#include "interrupt.h"
 #include "hosted.h"
 
 #define DEFAULT_ENTRY_COST_NS 100
 
-static_assert(sizeof(arch_regs_t) == HW_NREGS * 8, "arch_regs_t is the CPU's register file");
+static_assert(ARCH_REGS_COUNT == HW_NREGS, "arch_regs_t is the CPU's register file");
+static_assert(offsetof(arch_regs_t, full) == HW_FRAME_FULL, "register file layout");
+static_assert(offsetof(arch_regs_t, fpu) == HW_FRAME_FPU, "register file layout");
 static_assert(offsetof(arch_regs_t, rax) == HW_REG_RAX * 8, "register file order");
 static_assert(offsetof(arch_regs_t, rdi) == HW_REG_RDI * 8, "register file order");
 static_assert(offsetof(arch_regs_t, rsi) == HW_REG_RSI * 8, "register file order");
@@ -37,6 +41,7 @@ static_assert(offsetof(arch_regs_t, rflags) == HW_REG_RFLAGS * 8, "register file
 static struct {
     hosted_config_t cfg;
     hw_clock_t clock;
+    hw_pc_t pc;
     k_boot_info_t boot;
     volatile int stop_requested;
     hosted_outcome_t outcome;
@@ -45,6 +50,10 @@ static struct {
 
 /* ---- the arch interface ---- */
 
+static void interrupt_vector(void *vector);
+
+/* Entering user mode enables interrupts: a pending one is taken first, as a
+ * new kernel entry on an empty kernel stack (the frame is saved already). */
 void arch_return_to_user(arch_regs_t *regs)
 {
     if (m.stop_requested) {
@@ -52,6 +61,8 @@ void arch_return_to_user(arch_regs_t *regs)
         m.status = 0;
         hw_cpu_halt();
     }
+    if (hw_pic_pending(&m.pc.pic))
+        hw_cpu_restart(interrupt_vector, (void *)(uintptr_t)hw_pic_ack(&m.pc.pic));
     hw_cpu_enter_user((uint64_t *)regs);
 }
 
@@ -64,10 +75,31 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
     regs->rflags = 0x202; /* IF set, as user mode always runs */
 }
 
+/* The idle CPU waits for the next interrupt. On the virtual clock nothing
+ * happens between events, so time jumps to the PIT's next edge (real
+ * hardware would sit in hlt until then). Returns when no device will ever
+ * interrupt: the kernel then stops the machine. */
 void arch_idle(void)
 {
-    /* The foundation's simulated PC has no interrupt source yet: nothing can
-     * wake an idle CPU, so return and let the kernel stop the machine. */
+    for (;;) {
+        if (hw_pic_pending(&m.pc.pic))
+            hw_cpu_restart(interrupt_vector, (void *)(uintptr_t)hw_pic_ack(&m.pc.pic));
+        uint64_t ns = hw_pit_next_event_ns(&m.pc.pit);
+        if (ns == HW_PIT_NEVER)
+            return;
+        hw_clock_advance(&m.clock, ns);
+        hw_pc_advance(&m.pc, ns);
+    }
+}
+
+uint8_t arch_inb(uint16_t port)
+{
+    return (uint8_t)hw_portbus_in(&m.pc.bus, port, 1);
+}
+
+void arch_outb(uint16_t port, uint8_t value)
+{
+    hw_portbus_out(&m.pc.bus, port, 1, value);
 }
 
 void arch_halt(int status)
@@ -137,12 +169,28 @@ void arch_trace_drain(k_trace_ring_t *ring)
 
 /* ---- the machine ---- */
 
-/* The system call vector: one kernel entry costs virtual time. */
+/* Every kernel entry costs the same virtual time, on the CPU's clock and the
+ * PIT's alike. */
+static void tick_entry(void)
+{
+    hw_clock_tick_entry(&m.clock);
+    hw_pc_advance(&m.pc, m.clock.entry_cost_ns);
+}
+
+/* The system call vector. */
 static void syscall_vector(void)
 {
     hw_cpu_entered_kernel();
-    hw_clock_tick_entry(&m.clock);
+    tick_entry();
     k_syscall_entry();
+}
+
+/* An interrupt vector, taken where the CPU enabled interrupts. */
+static void interrupt_vector(void *vector)
+{
+    hw_cpu_entered_kernel();
+    tick_entry();
+    k_interrupt_entry((unsigned)(uintptr_t)vector, 0, 0);
 }
 
 static void boot_vector(void *arg)
@@ -201,6 +249,10 @@ int hosted_run(const hosted_config_t *cfg, hosted_result_t *result)
      * read-only into every address space; here they are the simulator
      * executable's own read-only segments, which tasks may read. */
     dl_iterate_phdr(collect_image, &m.boot);
+    if (hw_pc_init(&m.pc, NULL, NULL, NULL) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
     if (alloc_task_memory(cfg->manifest) != 0 || hw_cpu_init(syscall_vector) != 0) {
         int saved = errno;
         free_task_memory(cfg->manifest);

@@ -14,7 +14,7 @@
 #define ENTRY_COST_NS 100 /* as the hosted virtual clock: time = kernel entries x 100 ns */
 #define ISA_DEBUG_EXIT 0xf4 /* QEMU's isa-debug-exit: writing v exits with (v << 1) | 1 */
 
-_Static_assert(sizeof(arch_regs_t) == ARCH_REGS_COUNT * 8, "entry.S saves 18 registers");
+_Static_assert(offsetof(arch_regs_t, full) == ARCH_REGS_COUNT * 8, "entry.S saves 18 registers, then full");
 _Static_assert(offsetof(arch_regs_t, rdx) == 24 && offsetof(arch_regs_t, r12) == 56 &&
                    offsetof(arch_regs_t, rbx) == 88 && offsetof(arch_regs_t, rip) == 120 &&
                    offsetof(arch_regs_t, rflags) == 136,
@@ -76,6 +76,8 @@ void arch_return_to_user(arch_regs_t *regs)
     const space_t *s = space_of(regs);
     if (read_cr3() != s->cr3)
         write_cr3(s->cr3);
+    if (regs->full)
+        x86_enter_user_full(regs);
     x86_enter_user(regs);
 }
 
@@ -88,15 +90,23 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
     regs->rflags = RFLAGS_IF | RFLAGS_FIXED;
 }
 
-/* With every 8259 line masked nothing can wake the CPU, so there is nothing to
- * wait for: return and let the kernel stop the machine (reason=deadlock or
- * idle), as the hosted port does. The interrupt issue unmasks lines and waits
- * here with sti; hlt. */
+/* The kernel idles only when an interrupt can wake a thread: wait for it
+ * with interrupts on. It arrives through the IDT as a kernel entry
+ * (x86_trap), which starts over on an empty kernel stack. */
 void arch_idle(void)
 {
-    if (pic_all_masked())
-        return;
-    __asm__ volatile("sti; hlt; cli");
+    for (;;)
+        __asm__ volatile("sti; hlt; cli");
+}
+
+uint8_t arch_inb(uint16_t port)
+{
+    return inb(port);
+}
+
+void arch_outb(uint16_t port, uint8_t value)
+{
+    outb(port, value);
 }
 
 void arch_halt(int status)

@@ -20,6 +20,8 @@
 #define RIP 120
 #define RSP 128
 #define RFLAGS 136
+#define FULL 144
+#define FPU 160
 
     .cfi_sections .debug_frame      /* the image keeps no .eh_frame; gdb reads this */
     .text
@@ -57,6 +59,7 @@ x86_syscall_entry:
     movq x86_cpu0+X86_CPU_SCRATCH(%rip), %rax
     movq %rax, R11(%r11)
     movq %rax, RFLAGS(%r11)
+    movq $0, FULL(%r11)
     movq x86_cpu0+X86_CPU_KSTACK_TOP(%rip), %rsp
     xorl %ebp, %ebp
     call x86_syscall
@@ -94,6 +97,58 @@ x86_enter_user:
     movq RDI(%rdi), %rdi
     sysretq
     .size x86_enter_user, . - x86_enter_user
+
+/*
+ * x86_enter_user_full(arch_regs_t *frame): the iretq return to a thread an
+ * interrupt took: the FPU state and every register from the frame, then an
+ * interrupt frame (ss, rsp, rflags, cs, rip) popped by iretq.
+ */
+    .globl x86_enter_user_full
+    .type x86_enter_user_full, @function
+x86_enter_user_full:
+    movq %rdi, x86_cpu0+X86_CPU_USER_FRAME(%rip)
+    fxrstor FPU(%rdi)
+    pushq $(X86_SEL_UDATA | 3)
+    pushq RSP(%rdi)
+    pushq RFLAGS(%rdi)
+    pushq $(X86_SEL_UCODE | 3)
+    pushq RIP(%rdi)
+    movq RAX(%rdi), %rax
+    movq RSI(%rdi), %rsi
+    movq RDX(%rdi), %rdx
+    movq R10(%rdi), %r10
+    movq R8(%rdi), %r8
+    movq R9(%rdi), %r9
+    movq R12(%rdi), %r12
+    movq R13(%rdi), %r13
+    movq R14(%rdi), %r14
+    movq R15(%rdi), %r15
+    movq RBX(%rdi), %rbx
+    movq RBP(%rdi), %rbp
+    movq RCX(%rdi), %rcx
+    movq R11(%rdi), %r11
+    movq RDI(%rdi), %rdi
+    iretq
+    .size x86_enter_user_full, . - x86_enter_user_full
+
+/* x86_restart(fn, a, b, c): calls fn(a, b, c) at the top of the kernel stack,
+ * dropping whatever was on it; fn does not return. */
+    .globl x86_restart
+    .type x86_restart, @function
+x86_restart:
+    .cfi_startproc
+    movq x86_cpu0+X86_CPU_KSTACK_TOP(%rip), %rsp
+    .cfi_undefined rip
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    movq %rdx, %rsi
+    movq %rcx, %rdx
+    xorl %ebp, %ebp
+    cld
+    call *%rax
+    ud2
+    .cfi_endproc
+    .size x86_restart, . - x86_restart
 
 /*
  * The trap stubs, one per vector 0..47: push a zero where the CPU pushes no

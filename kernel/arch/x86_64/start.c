@@ -137,7 +137,9 @@ void x86_boot_main(uintptr_t mbi_phys)
     uintptr_t mem_end = read_multiboot(mbi_phys);
     x86_cpu0.kstack_top = (uintptr_t)x86_kstack + sizeof x86_kstack;
     desc_init(x86_cpu0.kstack_top, (uintptr_t)emergency_stack + sizeof emergency_stack);
-    pic_init();
+    /* The kernel programs the 8259s and the 8254 at boot (kernel/dev/), the
+     * same code the hosted build runs against its models; until then
+     * interrupts stay off. */
     paging_init(image_phys_end(), mem_end);
     /* The kernel's own space (no task memory) replaces the boot tables. */
     uintptr_t kernel_cr3 = paging_new_space(0, 0, 0);

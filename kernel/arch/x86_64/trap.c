@@ -1,4 +1,5 @@
-/* Exceptions and stray interrupts: a register dump and a kernel panic (until the interrupt issue dispatches them). */
+/* The IDT's C side: interrupt lines into the kernel; exceptions, for now, a register dump and a kernel panic. */
+#include "entry.h"
 #include "rt.h"
 #include "x86.h"
 #include "x86_64.h"
@@ -13,9 +14,7 @@ static const char *const exception_names[32] = {
 
 static const char *vector_name(uint64_t v)
 {
-    if (v < 32)
-        return exception_names[v] ? exception_names[v] : "reserved exception";
-    return "IRQ (every 8259 line is masked)";
+    return exception_names[v] ? exception_names[v] : "reserved exception";
 }
 
 static void dump_frame(const x86_trap_frame_t *f)
@@ -50,11 +49,36 @@ static arch_regs_t *save_user_frame(const x86_trap_frame_t *f)
     return r;
 }
 
-/* No exception has a handler yet: a fault in user code has no one to report
- * to (the interrupt issue makes faults IPC to a handler), and one in the
- * kernel is a bug. Both stop the machine with the dump and status 1. */
+/* The interrupted user thread's whole state goes into its frame, FPU
+ * included, for an iretq back to it later. */
+static void save_full_frame(const x86_trap_frame_t *f)
+{
+    arch_regs_t *r = save_user_frame(f);
+    if (!r)
+        return;
+    r->full = 1;
+    __asm__ volatile("fxsave %0" : "=m"(r->fpu));
+}
+
+/* An interrupt line: a kernel entry on an empty kernel stack, whether it
+ * came from user mode (the thread's state saved first) or from the idle
+ * loop (whose frames are dropped). */
+static void interrupt(x86_trap_frame_t *f)
+{
+    if ((f->cs & 3) == 3)
+        save_full_frame(f);
+    x86_cpu0.entries++;
+    x86_restart(k_interrupt_entry, (unsigned)f->vector, 0, 0);
+}
+
+/* Interrupt lines go to the kernel. Exceptions have no handler yet: a fault
+ * in user code has no one to report to (exception dispatch makes faults IPC
+ * to a handler), and one in the kernel is a bug. Both stop the machine with
+ * the dump and status 1. */
 void x86_trap(x86_trap_frame_t *f)
 {
+    if (f->vector >= 32 && f->vector < 48)
+        interrupt(f);
     int user = (f->cs & 3) == 3;
     char msg[160];
     rt_snprintf(msg, sizeof msg, "%s (vector %llu, error 0x%llx) in %s mode at rip 0x%llx", vector_name(f->vector),

@@ -60,6 +60,12 @@ __attribute__((noreturn)) void x86_boot_main(uintptr_t mbi_phys);
 /* ---- entry.S ---- */
 void x86_syscall_entry(void);
 __attribute__((noreturn)) void x86_enter_user(arch_regs_t *frame);
+/* As x86_enter_user for a full frame (an interrupt saved it): every register,
+ * the flags and the FPU state, by iretq. */
+__attribute__((noreturn)) void x86_enter_user_full(arch_regs_t *frame);
+/* Abandons the kernel stack and calls fn(a, b, c) at its top. */
+__attribute__((noreturn)) void x86_restart(void (*fn)(unsigned, uint64_t, uint64_t), unsigned a, uint64_t b,
+                                           uint64_t c);
 extern const uint64_t x86_trap_stubs[48]; /* the IDT's handlers for vectors 0..47 */
 
 /* ---- serial.c: COM1, where the trace and diagnostics go ---- */
@@ -73,10 +79,6 @@ void x86_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ---- desc.c: GDT, TSS, IDT, system call MSRs ---- */
 void desc_init(uintptr_t kstack_top, uintptr_t ist_top);
 
-/* ---- pic.c: the 8259 pair ---- */
-void pic_init(void);
-/* True while every interrupt line is masked (nothing can wake an idle CPU). */
-int pic_all_masked(void);
 
 /* ---- paging.c: physical frames and the page tables of each address space ---- */
 /* Frames from [start, end) physical; the kernel's 1 GiB window must cover them. */

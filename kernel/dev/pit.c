@@ -10,14 +10,13 @@
 
 uint64_t pit_init(unsigned hz)
 {
-    uint32_t divisor = (PIT_HZ + hz / 2) / hz;
-    if (divisor > 65535)
-        divisor = 0; /* 65536 */
-    if (divisor < 2)
-        divisor = 2;
+    uint32_t count = (PIT_HZ + hz / 2) / hz;
+    if (count > 65536)
+        count = 65536; /* written as 0 */
+    if (count < 2)
+        count = 2;
     arch_outb(PIT_CONTROL, PIT_CH0_LOHI_MODE2);
-    arch_outb(PIT_CH0, (uint8_t)divisor);
-    arch_outb(PIT_CH0, (uint8_t)(divisor >> 8));
-    uint64_t count = divisor ? divisor : 65536;
-    return count * 1000000000ull / PIT_HZ;
+    arch_outb(PIT_CH0, (uint8_t)count);
+    arch_outb(PIT_CH0, (uint8_t)(count >> 8));
+    return (uint64_t)count * 1000000000ull / PIT_HZ;
 }

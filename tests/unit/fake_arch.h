@@ -13,5 +13,9 @@ extern int fake_arch_fail_copies;
  * it prints the message and aborts. */
 extern jmp_buf *fake_arch_panic_jump;
 extern char fake_arch_panic_msg[256];
+/* Where port I/O goes when set (a test wires a device model); else reads
+ * float to all ones and writes are lost. */
+extern uint8_t (*fake_arch_inb)(uint16_t port);
+extern void (*fake_arch_outb)(uint16_t port, uint8_t value);
 
 #endif

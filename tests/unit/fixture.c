@@ -31,6 +31,8 @@ void fx_reset(void)
     halt_init();
     fake_arch_time = 0;
     fake_arch_fail_copies = 0;
+    fake_arch_inb = NULL;
+    fake_arch_outb = NULL;
 }
 
 task_t *fx_task(const char *name, uint8_t prio)

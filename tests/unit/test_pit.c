@@ -376,6 +376,7 @@ static Suite *make_suite(void)
 {
     Suite *s = suite_create("pit");
     TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60); /* the hour of simulated time takes a second or two */
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, mode2_interrupt_count_is_exact_over_an_hour);
     tcase_add_test(tc, mode3_interrupt_count_is_exact_with_ragged_steps);

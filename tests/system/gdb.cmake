@@ -102,9 +102,9 @@ expect(stop2 "\n +2 +client +blocked-reply +10 +tid 1 +${hex} [a-z_]+\\+[0-9]+"
 reject(stop2 "\n\\* +2" "only the server is current")
 
 # ms-bt: the user stacks, not the kernel's; then the kernel frame is back.
-expect(bt-server "\n#0 .*pingpong_server \\(start=" "the server's user function")
+expect(bt-server "\n#[0-9]+ +(${hex} in )?pingpong_server \\(start=" "the server's user function")
 reject(bt-server "ipc_reply_recv|syscall_dispatch|pingpong_client" "the server's backtrace is its own user stack")
-expect(bt-client "\n#0 .*pingpong_client \\(start=" "the client's user function")
+expect(bt-client "\n#[0-9]+ +(${hex} in )?pingpong_client \\(start=" "the client's user function")
 reject(bt-client "ipc_reply_recv|syscall_dispatch|pingpong_server" "the client's backtrace is its own user stack")
 expect(frame-after "\n#0 +ipc_reply_recv \\(" "the registers restored after ms-bt")
 expect(bt-missing "\nno live thread 7" "a message for a tid that does not exist")

@@ -57,6 +57,13 @@ add_test(NAME system.user_code_has_no_mutable_globals
                  -DOBJDUMP=${CMAKE_OBJDUMP} -P ${MS_SYS}/no_globals.cmake)
 set_tests_properties(system.user_code_has_no_mutable_globals PROPERTIES LABELS system)
 
+# gdb: the auto-loaded extension (tools/gdb/microsim-gdb.py) lists the kernel's
+# threads and shows a suspended user thread's backtrace.
+add_test(NAME system.gdb
+         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DOUT=${CMAKE_CURRENT_BINARY_DIR}
+                 -P ${MS_SYS}/gdb.cmake)
+set_tests_properties(system.gdb PROPERTIES LABELS system TIMEOUT 90)
+
 # Valgrind: zero errors and no definite leaks on the scenarios (not in a
 # sanitizer build: the two do not mix).
 if(MICROSIM_SANITIZE)

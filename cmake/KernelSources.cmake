@@ -14,6 +14,7 @@ set(MS_KERNEL_SOURCES
   kernel/dev/pic.c
   kernel/dev/pit.c
   kernel/entry.c
+  kernel/exception.c
   kernel/fastpath.c
   kernel/halt.c
   kernel/handle.c
@@ -49,6 +50,7 @@ set(MS_EXAMPLE_SOURCES
   examples/bench/bench.c
   examples/bench/manifest.c
   examples/deadlock/deadlock.c
+  examples/faults/faults.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)

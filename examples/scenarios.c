@@ -7,6 +7,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_demo,
     &scenario_pingpong,
     &scenario_deadlock,
+    &scenario_faults,
     &scenario_bench_ipc,
     0,
 };

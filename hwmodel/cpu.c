@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -29,6 +30,8 @@ static_assert(offsetof(hw_cpu_t, user_frame) == HW_CPU_USER_FRAME, "layout share
 static_assert(offsetof(hw_cpu_t, kstack_top) == HW_CPU_KSTACK_TOP, "layout shared with cpu_entry.S");
 static_assert(offsetof(hw_cpu_t, syscall_vector) == HW_CPU_SYSCALL_VECTOR, "layout shared with cpu_entry.S");
 static_assert(offsetof(hw_cpu_t, host_rsp) == HW_CPU_HOST_RSP, "layout shared with cpu_entry.S");
+static_assert(offsetof(hw_cpu_t, mode) == HW_CPU_MODE, "layout shared with cpu_entry.S");
+static_assert(offsetof(hw_cpu_t, trap_vector) == HW_CPU_TRAP_VECTOR, "layout shared with cpu_entry.S");
 
 #define KSTACK_SIZE (1u << 20)
 
@@ -119,6 +122,18 @@ void hw_cpu_halt(void)
     hw_cpu_switch_to_host();
 }
 #endif
+
+void hw_cpu_trap_landed(void)
+{
+    char *bottom = (char *)hw_cpu0.kstack_top - KSTACK_SIZE;
+    char *here = __builtin_frame_address(0);
+    VALGRIND_MAKE_MEM_UNDEFINED(bottom, (size_t)(here - 256 - bottom));
+}
+
+void hw_cpu_prepare_full_return(uintptr_t rsp)
+{
+    VALGRIND_MAKE_MEM_UNDEFINED((void *)(rsp - 144), 16);
+}
 
 unsigned hw_cpu_stack_register(uintptr_t lo, uintptr_t hi)
 {

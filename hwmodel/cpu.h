@@ -17,11 +17,21 @@
  */
 typedef void hw_cpu_vector_fn(void);
 
+/* Where a trap from user code goes: its vector (0-31), error code and
+ * faulting address (CR2), on the kernel stack, the user state saved. */
+typedef void hw_cpu_trap_fn(unsigned vector, uint64_t error, uint64_t addr);
+
+/* A trap while the kernel ran (a kernel bug): never returns. */
+typedef void hw_cpu_fault_fn(unsigned vector, uint64_t rip, uint64_t addr);
+
 typedef struct hw_cpu {
     uint64_t *user_frame;             /* where the next system call saves user registers */
     uintptr_t kstack_top;             /* 16-byte aligned */
     hw_cpu_vector_fn *syscall_vector; /* the kernel's system call entry (IA32_LSTAR) */
     uintptr_t host_rsp;               /* the simulator's context while the machine runs */
+    volatile uint64_t mode;           /* HW_MODE_HOST, _KERNEL or _USER */
+    hw_cpu_trap_fn *trap_vector;      /* the kernel's exception entry (the IDT, 0-31) */
+    hw_cpu_fault_fn *kernel_fault;
     void *kstack_map;                 /* the kernel stack mapping, guard page included */
     size_t kstack_map_size;
     unsigned kstack_id;               /* Valgrind stack id */
@@ -51,6 +61,30 @@ __attribute__((noreturn)) void hw_cpu_enter_user(uint64_t *frame);
 
 /* Resets the kernel stack and calls fn(arg) at its top; fn must not return. */
 __attribute__((noreturn)) void hw_cpu_restart(void (*fn)(void *), void *arg);
+
+/*
+ * CPU exceptions. While the machine runs, the host's SIGSEGV, SIGFPE, SIGILL,
+ * SIGTRAP and SIGBUS are the CPU's traps: one from user code saves the whole
+ * user state (FPU included) into the current frame, marks it full, and enters
+ * trap_vector on the kernel stack with the x86 vector (Linux reports it:
+ * #DE 0, #DB 1, #BP 3, #UD 6, #GP 13, #PF 14) and error code, and CR2 for a
+ * page fault. One from the kernel goes to kernel_fault. Outside the machine
+ * the host's default action applies.
+ */
+int hw_cpu_traps_install(hw_cpu_trap_fn *trap_vector, hw_cpu_fault_fn *kernel_fault);
+void hw_cpu_traps_remove(void);
+
+/* A trap vector calls this first thing on the kernel stack: Valgrind, which
+ * saw the stack pointer move by sigreturn rather than by an instruction,
+ * learns that the kernel stack below is usable again. A no-op otherwise. */
+void hw_cpu_trap_landed(void);
+
+/* Before returning to a full frame whose user stack pointer is rsp: the
+ * return writes its last two words below the red zone (see cpu_entry.S). */
+void hw_cpu_prepare_full_return(uintptr_t rsp);
+
+/* The target of a redirected trap (assembly): calls trap_vector. */
+void hw_cpu_trap_entry(void);
 
 /* The target of the simulated system call instruction (assembly). */
 void hw_cpu_syscall_entry(void);

@@ -20,6 +20,7 @@
 hw_cpu_syscall_entry:
     .cfi_startproc
     .cfi_undefined rip      /* the outermost kernel frame: debuggers stop here */
+    movq $HW_MODE_KERNEL, hw_cpu0+HW_CPU_MODE(%rip)
     movq hw_cpu0+HW_CPU_USER_FRAME(%rip), %r11
     movq %rax, SLOT(RAX)(%r11)
     movq %rdi, SLOT(RDI)(%r11)
@@ -75,6 +76,7 @@ hw_cpu_enter_user:
     movq SLOT(RIP)(%rdi), %rcx
     movq SLOT(RSP)(%rdi), %rsp
     movq SLOT(RDI)(%rdi), %rdi
+    movq $HW_MODE_USER, hw_cpu0+HW_CPU_MODE(%rip)
     jmp *%rcx
 
 /*
@@ -107,6 +109,7 @@ enter_user_full:
     movq SLOT(RCX)(%rdi), %rcx
     movq SLOT(R11)(%rdi), %r11
     movq SLOT(RDI)(%rdi), %rdi
+    movq $HW_MODE_USER, hw_cpu0+HW_CPU_MODE(%rip)
     popfq
     ret $128
     .size hw_cpu_enter_user, . - hw_cpu_enter_user
@@ -120,6 +123,7 @@ enter_user_full:
     .type hw_cpu_restart, @function
 hw_cpu_restart:
     .cfi_startproc
+    movq $HW_MODE_KERNEL, hw_cpu0+HW_CPU_MODE(%rip)
     movq hw_cpu0+HW_CPU_KSTACK_TOP(%rip), %rsp
     .cfi_undefined rip
     movq %rdi, %rax
@@ -147,6 +151,7 @@ hw_cpu_switch_to_kernel:
     pushq %r14
     pushq %r15
     movq %rsp, hw_cpu0+HW_CPU_HOST_RSP(%rip)
+    movq $HW_MODE_KERNEL, hw_cpu0+HW_CPU_MODE(%rip)
     movq hw_cpu0+HW_CPU_KSTACK_TOP(%rip), %rsp
     .cfi_undefined rip
     movq %rdi, %rax
@@ -162,6 +167,7 @@ hw_cpu_switch_to_kernel:
     .globl hw_cpu_switch_to_host
     .type hw_cpu_switch_to_host, @function
 hw_cpu_switch_to_host:
+    movq $HW_MODE_HOST, hw_cpu0+HW_CPU_MODE(%rip)
     movq hw_cpu0+HW_CPU_HOST_RSP(%rip), %rsp
     popq %r15
     popq %r14
@@ -171,5 +177,22 @@ hw_cpu_switch_to_host:
     popq %rbp
     ret
     .size hw_cpu_switch_to_host, . - hw_cpu_switch_to_host
+
+/*
+ * hw_cpu_trap_entry: where a trap from user code continues once the signal
+ * handler has saved the user state and pointed rsp at the kernel stack's top,
+ * with the vector, error code and address in rdi, rsi and rdx.
+ */
+    .globl hw_cpu_trap_entry
+    .type hw_cpu_trap_entry, @function
+hw_cpu_trap_entry:
+    .cfi_startproc
+    .cfi_undefined rip
+    cld
+    xorl %ebp, %ebp
+    call *hw_cpu0+HW_CPU_TRAP_VECTOR(%rip)
+    ud2
+    .cfi_endproc
+    .size hw_cpu_trap_entry, . - hw_cpu_trap_entry
 
     .section .note.GNU-stack, "", @progbits

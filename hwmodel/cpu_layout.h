@@ -34,5 +34,13 @@
 #define HW_CPU_KSTACK_TOP 8
 #define HW_CPU_SYSCALL_VECTOR 16
 #define HW_CPU_HOST_RSP 24
+#define HW_CPU_MODE 32
+#define HW_CPU_TRAP_VECTOR 40
+
+/* What the CPU is running (hw_cpu_t.mode): a signal handler decides by it
+ * whether a trap came from user code, from the kernel, or from the host. */
+#define HW_MODE_HOST 0
+#define HW_MODE_KERNEL 1
+#define HW_MODE_USER 2
 
 #endif

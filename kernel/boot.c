@@ -119,6 +119,13 @@ void k_boot(const k_boot_info_t *info)
         tasks[i] = threads[i]->task;
     }
     give_handles(m, tasks, eps);
+    for (unsigned i = 0; i < m->ntasks; i++) {
+        unsigned f = m->tasks[i].fault_ep;
+        if (f > m->endpoints)
+            k_panic("boot: manifest %s: task %s's fault endpoint %u does not exist", m->name, m->tasks[i].name, f);
+        if (f)
+            task_set_fault_handler(tasks[i], eps[f - 1], m->tasks[i].fault_badge);
+    }
     for (unsigned i = 0; i < m->endpoints; i++)
         kobject_unref(&eps[i]->obj);
     for (unsigned i = 0; i < m->ntasks; i++)

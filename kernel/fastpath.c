@@ -86,7 +86,7 @@ static thread_t *fast_reply_recv(thread_t *t)
     uint64_t info = t->regs.rsi;
     handle_entry_t *e;
     endpoint_t *ep;
-    if (!caller || !simple_message(info) || !(ep = endpoint_for(t, MS_RIGHT_RECV, &e)) ||
+    if (!caller || caller->faulting || !simple_message(info) || !(ep = endpoint_for(t, MS_RIGHT_RECV, &e)) ||
         !k_list_empty(&ep->senders) || !scheduler_would_pick(caller))
         return NULL;
     t->reply_to = NULL;

@@ -4,6 +4,8 @@
 #include "cpu.h"
 #include "dev/pic.h"
 #include "dev/pit.h"
+#include "exception.h"
+#include "object/thread.h"
 #include "panic.h"
 #include "timer.h"
 #include "trace.h"
@@ -34,6 +36,11 @@ int interrupt_can_wake(void)
 
 void interrupt_dispatch(unsigned vector, uint64_t error, uint64_t addr)
 {
+    thread_t *t = k_cpu()->current;
+    if (vector < K_VECTOR_EXCEPTIONS && t) {
+        exception_deliver(t, vector, error, addr);
+        return;
+    }
     if (vector >= K_VECTOR_IRQ_BASE && vector < K_VECTOR_IRQ_END) {
         irq_dispatch(vector - K_VECTOR_IRQ_BASE);
         return;

@@ -156,6 +156,9 @@ static thread_state_t check_thread(thread_t *t)
              thread_state_name(t->state), (void *)t->blocked_on);
     if (t->state == THREAD_RUNNING && t != k_cpu()->current)
         FAIL("thread-running", "thread %s:%u is running but not the current thread", tname(t), thread_tid(t));
+    if (t->faulting && t->state != THREAD_BLOCKED_SEND && t->state != THREAD_BLOCKED_REPLY)
+        FAIL("thread-fault", "thread %s:%u waits for its fault handler but is %s", tname(t), thread_tid(t),
+             thread_state_name(t->state));
     if (t->state == THREAD_DEAD && (t->reply_to || t->reply_from || k_link_linked(&t->task_link)))
         FAIL("thread-dead", "dead thread %s:%u still has IPC or task links", tname(t), thread_tid(t));
     check_reply_links(t);
@@ -249,9 +252,13 @@ static void count_liveness(void)
         if (t->state != THREAD_DEAD || t == k_cpu()->reap)
             t->obj.counted++;
     }
-    for (unsigned i = 0; i < task_pool_size(); i++)
-        if (task_pool_at(i) && task_pool_at(i)->state == TASK_ALIVE)
-            task_pool_at(i)->obj.counted++;
+    for (unsigned i = 0; i < task_pool_size(); i++) {
+        task_t *task = task_pool_at(i);
+        if (task && task->state == TASK_ALIVE)
+            task->obj.counted++;
+        if (task && task->fault_ep)
+            task->fault_ep->obj.counted++;
+    }
 }
 
 static void compare_count(const kobject_t *obj, const char *what)

@@ -1,6 +1,7 @@
 /* Synchronous IPC: the rendezvous, the message transfer and the reply link. */
 #include "ipc.h"
 
+#include "exception.h"
 #include "handle.h"
 #include "ms_abi.h"
 #include "object/endpoint.h"
@@ -42,19 +43,40 @@ static uint64_t transfer_handle(thread_t *src, thread_t *dst)
     return h;
 }
 
-void ipc_trace_message(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
-                       uint64_t badge, uint64_t handle)
+/* The event of a message from src to dst whose words are in regs. */
+static void trace_message_in(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
+                             uint64_t badge, uint64_t handle, const arch_regs_t *regs)
 {
     k_trace_event_t *ev = trace_begin(kind, src, dst);
     if (!ev)
         return;
-    uint64_t info = dst->regs.rsi;
+    uint64_t info = regs->rsi & ~(uint64_t)MS_INFO_HANDLE;
+    if (handle != IPC_NO_HANDLE)
+        info |= MS_INFO_HANDLE;
     ev->a[K_EV_ARG_EP] = ep_id;
     ev->a[K_EV_ARG_BADGE] = badge;
     ev->a[K_EV_ARG_INFO] = info;
     ev->a[K_EV_ARG_HANDLE] = handle;
-    for (unsigned i = 0; i < ms_info_words(info); i++)
-        ev->a[K_EV_ARG_WORDS + i] = dst->regs.mr[i];
+    for (unsigned i = 0; i < ms_info_words(info) && i < MS_MSG_WORDS; i++)
+        ev->a[K_EV_ARG_WORDS + i] = regs->mr[i];
+}
+
+void ipc_trace_message(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
+                       uint64_t badge, uint64_t handle)
+{
+    trace_message_in(kind, src, dst, ep_id, badge, handle, &dst->regs);
+}
+
+/* A faulting thread's message is the kernel's fault report, not its
+ * registers (they hold the interrupted state). */
+static void transfer_fault(thread_t *src, thread_t *dst, uint32_t ep_id, uint64_t badge)
+{
+    dst->regs.mr[0] = src->fault_vector;
+    dst->regs.mr[1] = src->fault_error;
+    dst->regs.mr[2] = src->fault_addr;
+    dst->regs.rsi = ms_info(MS_FAULT_LABEL, MS_FAULT_WORDS, 0, 0);
+    dst->regs.rdi = badge;
+    ipc_trace_message(K_EV_IPC_CALL, src, dst, ep_id, badge, IPC_NO_HANDLE);
 }
 
 /* Moves the message from src's registers and IPC buffer to dst's. A payload
@@ -62,6 +84,10 @@ void ipc_trace_message(k_event_kind_t kind, const thread_t *src, const thread_t 
  * arrives without its flag. */
 static void transfer(k_event_kind_t kind, thread_t *src, thread_t *dst, uint32_t ep_id, uint64_t badge, int grant)
 {
+    if (src->faulting) {
+        transfer_fault(src, dst, ep_id, badge);
+        return;
+    }
     uint64_t info = src->regs.rsi;
     unsigned words = ms_info_words(info);
     unsigned payload = ms_info_payload(info);
@@ -95,8 +121,17 @@ void ipc_link_reply(thread_t *caller, thread_t *server, int grant)
     server->reply_grant = (uint8_t)grant;
 }
 
+/* Wakes blocked t with err. A faulting thread woken by anything but its
+ * handler's answer lost its handler: it dies of the fault. */
 static void unblock(thread_t *t, int err)
 {
+    if (t->faulting) {
+        t->blocked_on = NULL;
+        t->ipc_flags = 0;
+        t->state = THREAD_READY; /* off every queue, as a woken thread is, until it dies */
+        exception_unhandled(t);
+        return;
+    }
     stats_record_wake(err);
     t->regs.rax = (uint64_t)err;
     t->blocked_on = NULL;
@@ -134,6 +169,26 @@ static int send_common(thread_t *t, uint64_t h, int blocking, int call)
     k_list_push_tail(&ep->senders, &t->qlink);
     ipc_trace_wait(t, ep, call ? K_WAIT_CALL : K_WAIT_SEND);
     return MS_OK;
+}
+
+void ipc_fault_call(thread_t *t, endpoint_t *ep, uint64_t badge)
+{
+    k_link_t *l = k_list_first(&ep->receivers);
+    if (l) {
+        thread_t *r = K_CONTAINER_OF(l, thread_t, qlink);
+        k_link_remove(l);
+        int r_grant = (r->ipc_flags & THREAD_IPC_GRANT) != 0;
+        transfer_fault(t, r, ep->obj.id, badge);
+        unblock(r, MS_OK);
+        ipc_link_reply(t, r, r_grant);
+        return;
+    }
+    t->state = THREAD_BLOCKED_SEND;
+    t->blocked_on = ep;
+    t->ipc_badge = badge;
+    t->ipc_flags = THREAD_IPC_CALL;
+    k_list_push_tail(&ep->senders, &t->qlink);
+    ipc_trace_wait(t, ep, K_WAIT_CALL);
 }
 
 int ipc_send(thread_t *t, uint64_t h, int blocking)
@@ -207,6 +262,13 @@ int ipc_reply(thread_t *t)
         return err;
     t->reply_to = NULL;
     caller->reply_from = NULL;
+    if (caller->faulting) {
+        /* The fault handler's answer is an order, not a message for it. */
+        trace_message_in(K_EV_IPC_REPLY, t, caller, 0, 0, IPC_NO_HANDLE, &t->regs);
+        caller->ipc_flags = 0;
+        exception_resolve(caller, t->regs.mr);
+        return MS_OK;
+    }
     transfer(K_EV_IPC_REPLY, t, caller, 0, 0, t->reply_grant);
     unblock(caller, MS_OK);
     return MS_OK;

@@ -29,6 +29,10 @@ int ipc_reply_recv(thread_t *t, uint64_t h);
  * fails the caller waiting for its reply (MS_E_DEAD). */
 void ipc_cancel(thread_t *t);
 
+/* Faulting thread t (the current one) calls its fault handler endpoint ep:
+ * the message is t's fault report (ms_abi.h), badged with badge. */
+void ipc_fault_call(thread_t *t, struct endpoint *ep, uint64_t badge);
+
 /* Wakes blocked thread t with error err in its rax. */
 void ipc_fail(thread_t *t, int err);
 

@@ -210,6 +210,22 @@ static int sys_kill(thread_t *t, arch_regs_t *r)
     return MS_OK;
 }
 
+/* fault_handler(task, endpoint): where the task's faults go from now on;
+ * MS_NO_HANDLE for none. */
+static int sys_fault_handler(thread_t *t, arch_regs_t *r)
+{
+    handle_entry_t *task_h, *ep_h = NULL;
+    int err = handle_lookup(&t->task->handles, r->rdi, KOBJ_TASK, MS_RIGHT_CONTROL, &task_h);
+    if (err == MS_OK && r->rsi != MS_NO_HANDLE)
+        err = handle_lookup(&t->task->handles, r->rsi, KOBJ_ENDPOINT, MS_RIGHT_SEND, &ep_h);
+    if (err != MS_OK)
+        return err;
+    task_t *task = (task_t *)task_h->obj;
+    if (task->state == TASK_ALIVE)
+        task_set_fault_handler(task, ep_h ? (endpoint_t *)ep_h->obj : NULL, ep_h ? ep_h->badge : 0);
+    return MS_OK;
+}
+
 static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_DEBUG_WRITE] = sys_debug_write,
     [MS_SYS_EXIT] = sys_exit,
@@ -228,6 +244,7 @@ static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_THREAD_CREATE] = sys_thread_create,
     [MS_SYS_THREAD_EXIT] = sys_thread_exit,
     [MS_SYS_KILL] = sys_kill,
+    [MS_SYS_FAULT_HANDLER] = sys_fault_handler,
 };
 
 static const char *const names[MS_SYS_COUNT] = {
@@ -248,6 +265,7 @@ static const char *const names[MS_SYS_COUNT] = {
     [MS_SYS_THREAD_CREATE] = "thread_create",
     [MS_SYS_THREAD_EXIT] = "thread_exit",
     [MS_SYS_KILL] = "kill",
+    [MS_SYS_FAULT_HANDLER] = "fault_handler",
 };
 
 static const char *const error_names[MS_ERROR_COUNT] = {

@@ -27,6 +27,7 @@ typedef enum k_event_kind {
     K_EV_KERNEL_HALT,   /* the machine stops; a0 status, a1 reason */
     K_EV_IRQ,           /* an interrupt line fired while actor ran (tid 0: idle); a0 line, a1 vector */
     K_EV_PREEMPT,       /* actor lost the CPU before blocking; a0 k_preempt_t */
+    K_EV_EXCEPTION,     /* actor raised a CPU exception; a0 vector, a1 error code, a2 address (CR2) */
     K_EV_COUNT
 } k_event_kind_t;
 
@@ -59,6 +60,7 @@ typedef enum k_reason {
     K_REASON_DONE,      /* kernel.halt: every non-daemon task has ended */
     K_REASON_DEADLOCK,  /* kernel.halt: tasks wait and nothing can wake them */
     K_REASON_IDLE,      /* kernel.halt: only daemons are left, all waiting */
+    K_REASON_EXCEPTION, /* task.kill: an exception nobody handled */
     K_REASON_COUNT
 } k_reason_t;
 

@@ -1,6 +1,7 @@
 /* Trace event formatting, freestanding. */
 #include "trace_format.h"
 
+#include "exception.h"
 #include "ms_abi.h"
 #include "rt.h"
 #include "syscall.h"
@@ -13,7 +14,7 @@ static const char *const kind_names[K_EV_COUNT] = {
     [K_EV_IPC_REPLY] = "ipc.reply",       [K_EV_IPC_WAIT] = "ipc.wait",
     [K_EV_SYSCALL_ERROR] = "syscall.error", [K_EV_PRINT] = "print",
     [K_EV_KERNEL_HALT] = "kernel.halt", [K_EV_IRQ] = "irq",
-    [K_EV_PREEMPT] = "preempt",
+    [K_EV_PREEMPT] = "preempt",         [K_EV_EXCEPTION] = "exception",
 };
 
 /* ANSI colour per kind: lifecycle green, IPC cyan/blue, waits yellow, errors red. */
@@ -22,7 +23,7 @@ static const char *const kind_colors[K_EV_COUNT] = {
     [K_EV_THREAD_SPAWN] = "32", [K_EV_THREAD_EXIT] = "32", [K_EV_SWITCH] = "90",
     [K_EV_IPC_SEND] = "36",     [K_EV_IPC_CALL] = "36",   [K_EV_IPC_REPLY] = "34",
     [K_EV_IPC_WAIT] = "33",     [K_EV_SYSCALL_ERROR] = "31", [K_EV_PRINT] = "1",
-    [K_EV_KERNEL_HALT] = "35", [K_EV_IRQ] = "95", [K_EV_PREEMPT] = "33",
+    [K_EV_KERNEL_HALT] = "35", [K_EV_IRQ] = "95", [K_EV_PREEMPT] = "33", [K_EV_EXCEPTION] = "1;31",
 };
 
 static const char *const reason_names[K_REASON_COUNT] = {
@@ -30,6 +31,7 @@ static const char *const reason_names[K_REASON_COUNT] = {
     [K_REASON_DONE] = "done",
     [K_REASON_DEADLOCK] = "deadlock",
     [K_REASON_IDLE] = "idle",
+    [K_REASON_EXCEPTION] = "exception",
 };
 
 static const char *const wait_op_names[K_WAIT_OP_COUNT] = {
@@ -126,6 +128,12 @@ unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_F
     case K_EV_IRQ:
         out[n++] = field("line", TF_UINT, ev->a[0]);
         out[n++] = field("vector", TF_UINT, ev->a[1]);
+        break;
+    case K_EV_EXCEPTION:
+        out[n++] = field("vector", TF_UINT, ev->a[0]);
+        out[n++] = field_str("name", exception_name((unsigned)ev->a[0]));
+        out[n++] = field("error", TF_HEX, ev->a[1]);
+        out[n++] = field("addr", TF_HEX, ev->a[2]);
         break;
     case K_EV_PREEMPT:
         out[n++] = field_str("reason", ev->a[0] == K_PREEMPT_SLICE ? "slice" : "?");

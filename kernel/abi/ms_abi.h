@@ -45,10 +45,13 @@
  *  15  thread_exit        -                                does not return
  *  16  kill               rdi=task or thread handle        - (does not return if it
  *                                                            kills the caller)
+ *  17  fault_handler      rdi=task rsi=endpoint            - (rsi=MS_NO_HANDLE: none)
  *
  * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
  * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
- * need MS_RIGHT_RECV; thread_create and kill need MS_RIGHT_CONTROL.
+ * need MS_RIGHT_RECV; thread_create and kill need MS_RIGHT_CONTROL;
+ * fault_handler needs MS_RIGHT_CONTROL on the task and MS_RIGHT_SEND on the
+ * endpoint.
  *
  * Messages: a reply may carry a handle only if the server received the call
  * through a handle with MS_RIGHT_GRANT. A transferred handle whose sender
@@ -82,6 +85,7 @@ enum ms_syscall {
     MS_SYS_THREAD_CREATE = 14,
     MS_SYS_THREAD_EXIT = 15,
     MS_SYS_KILL = 16,
+    MS_SYS_FAULT_HANDLER = 17,
     MS_SYS_COUNT
 };
 
@@ -146,12 +150,31 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
         return handle | MS_R(MS_OK) | MS_R(MS_E_DEAD) | MS_R(MS_E_INVAL) | MS_R(MS_E_FAULT) | MS_R(MS_E_FULL) |
                MS_R(MS_E_NOMEM);
     case MS_SYS_KILL:
+    case MS_SYS_FAULT_HANDLER:
         return handle | MS_R(MS_OK);
     default:
         return MS_R(MS_E_NOSYS);
     }
 #undef MS_R
 }
+
+/*
+ * Faults. When a thread raises a CPU exception (#DE, #BP, #UD, #GP, #PF ...),
+ * the kernel makes it call its task's fault handler endpoint (set by
+ * fault_handler or the boot manifest) with this message, badged with the
+ * badge of the handler's handle:
+ *   label MS_FAULT_LABEL, 3 words: w0 vector, w1 error code, w2 faulting
+ *   address (CR2, for #PF)
+ * The handler answers with reply: w0 MS_FAULT_RESUME (w1: a new rip, or 0 to
+ * retry the same one; #BP and #DB already point past their instruction) or
+ * MS_FAULT_KILL. A task with no handler, or whose handler goes away, is
+ * killed (task.kill reason=exception).
+ */
+#define MS_FAULT_LABEL 0xfa17u
+#define MS_FAULT_WORDS 3u
+#define MS_FAULT_RESUME 1u
+#define MS_FAULT_KILL 2u
+#define MS_NO_HANDLE UINT64_MAX
 
 /* Handle rights (a bit set). A copy may only drop rights. */
 #define MS_RIGHT_SEND 0x1u

@@ -32,6 +32,8 @@ typedef struct ms_boot_task {
     uint32_t mem_kib;     /* its memory; 0: 256 KiB */
     uint32_t stack_kib;   /* its first thread's stack, at the top of its memory; 0: 64 KiB */
     uint64_t arg[4];
+    uint8_t fault_ep;     /* 1 + the manifest endpoint that handles its faults; 0: none */
+    uint64_t fault_badge; /* the badge its fault messages carry */
     ms_boot_handle_t handles[MS_MANIFEST_HANDLES_MAX];
 } ms_boot_task_t;
 
@@ -42,6 +44,11 @@ typedef struct ms_manifest {
     unsigned ntasks;
     ms_boot_task_t tasks[MS_MANIFEST_TASKS_MAX]; /* started in this order */
 } ms_manifest_t;
+
+/* Where task i of a manifest finds its memory, on both machines:
+ * [MS_USER_TASK_BASE + i * MS_USER_TASK_STRIDE, + its size). */
+#define MS_USER_TASK_BASE 0x10000000u
+#define MS_USER_TASK_STRIDE 0x1000000u
 
 #define MS_DEFAULT_MEM_KIB 256u
 #define MS_DEFAULT_STACK_KIB 64u

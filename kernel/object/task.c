@@ -2,6 +2,7 @@
 #include "object/task.h"
 
 #include "halt.h"
+#include "object/endpoint.h"
 #include "object/thread.h"
 #include "rt.h"
 
@@ -45,8 +46,20 @@ void task_end(task_t *task, task_state_t how, int64_t status)
     while (!k_list_empty(&task->threads))
         thread_kill(K_CONTAINER_OF(k_list_first(&task->threads), thread_t, task_link));
     handle_table_clear(&task->handles);
+    task_set_fault_handler(task, NULL, 0);
     halt_task_ended(task);
     kobject_unref(&task->obj); /* threads still hold theirs until they are reaped */
+}
+
+void task_set_fault_handler(task_t *task, endpoint_t *ep, uint64_t badge)
+{
+    endpoint_t *old = task->fault_ep;
+    if (ep)
+        kobject_ref(&ep->obj);
+    task->fault_ep = ep;
+    task->fault_badge = badge;
+    if (old)
+        kobject_unref(&old->obj);
 }
 
 void task_destroy(task_t *task)

@@ -27,6 +27,8 @@ typedef struct task {
     handle_table_t handles;
     k_list_t threads; /* live threads */
     unsigned nthreads;
+    struct endpoint *fault_ep; /* where its threads' faults go (a reference), or NULL */
+    uint64_t fault_badge;
 } task_t;
 
 /* Allocates a live task with an empty handle table; NULL if the pool is empty. */
@@ -37,6 +39,10 @@ task_t *task_create(const char *name, uintptr_t mem_base, uintptr_t mem_size, ui
 void task_end(task_t *task, task_state_t how, int64_t status);
 
 void task_destroy(task_t *task);
+
+/* Sets (or with ep NULL clears) the task's fault handler endpoint, taking a
+ * reference to it and dropping the one to the old. */
+void task_set_fault_handler(task_t *task, struct endpoint *ep, uint64_t badge);
 
 /* Empties the pool (at boot). */
 void task_pool_reset(void);

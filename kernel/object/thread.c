@@ -58,6 +58,7 @@ void thread_kill(thread_t *t)
     if (t->state == THREAD_READY && k_link_linked(&t->qlink))
         sched_dequeue(t);
     ipc_cancel(t);
+    t->faulting = 0;
     t->state = THREAD_DEAD;
     arch_stack_deregister(t->stack_id);
     task_t *task = t->task;

@@ -42,6 +42,9 @@ typedef struct thread {
     uintptr_t ipc_buffer;       /* MS_IPC_BUFFER_SIZE bytes in the task's memory */
     uintptr_t stack_lo, stack_hi;
     unsigned stack_id;          /* from arch_stack_register */
+    uint8_t faulting;           /* it raised an exception; its fault handler has not answered */
+    uint8_t fault_vector;
+    uint64_t fault_error, fault_addr;
     uint64_t slice_ns;          /* its time slice */
     uint64_t slice_used;        /* of the slice, used before its current stretch */
     uint64_t run_start;         /* when its current stretch on the CPU began */

@@ -20,7 +20,8 @@ ms_system_test(trace_json PkgConfig::CJSON)
 set(status_pingpong 0)
 set(status_demo 0)
 set(status_deadlock 1)
-foreach(scenario pingpong demo deadlock)
+set(status_faults 0)
+foreach(scenario pingpong demo deadlock faults)
   foreach(fastpath on off)
     add_test(NAME system.golden.${scenario}.fastpath_${fastpath}
              COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=${scenario}
@@ -69,9 +70,10 @@ set_tests_properties(system.gdb PROPERTIES LABELS system TIMEOUT 90)
 if(MICROSIM_SANITIZE)
   return()
 endif()
-foreach(scenario pingpong demo)
+foreach(scenario pingpong demo faults)
   add_test(NAME valgrind.${scenario}
            COMMAND ${MS_VALGRIND} --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
+                   --suppressions=${PROJECT_SOURCE_DIR}/tests/valgrind.supp
                    --quiet $<TARGET_FILE:microsim> --check-invariants --trace=json -o /dev/null ${scenario})
   set_tests_properties(valgrind.${scenario} PROPERTIES LABELS valgrind)
 endforeach()

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <link.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -63,6 +64,8 @@ void arch_return_to_user(arch_regs_t *regs)
     }
     if (hw_pic_pending(&m.pc.pic))
         hw_cpu_restart(interrupt_vector, (void *)(uintptr_t)hw_pic_ack(&m.pc.pic));
+    if (regs->full)
+        hw_cpu_prepare_full_return(regs->rsp);
     hw_cpu_enter_user((uint64_t *)regs);
 }
 
@@ -185,6 +188,24 @@ static void syscall_vector(void)
     k_syscall_entry();
 }
 
+/* A CPU exception from user code (hwmodel's trap gate). */
+static void exception_vector(unsigned vector, uint64_t error, uint64_t addr)
+{
+    hw_cpu_trap_landed();
+    hw_cpu_entered_kernel();
+    tick_entry();
+    k_interrupt_entry(vector, error, addr);
+}
+
+/* A trap while the kernel ran: a kernel bug, reported as a panic. */
+static void kernel_fault(unsigned vector, uint64_t rip, uint64_t addr)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "CPU exception %u in the kernel at rip %#llx (address %#llx)", vector,
+             (unsigned long long)rip, (unsigned long long)addr);
+    arch_panic(msg, NULL);
+}
+
 /* An interrupt vector, taken where the CPU enabled interrupts. */
 static void interrupt_vector(void *vector)
 {
@@ -206,12 +227,21 @@ static void free_task_memory(const ms_manifest_t *man)
             munmap((void *)m.boot.mem[i].base, m.boot.mem[i].size);
 }
 
-/* Each task's memory is its own anonymous mapping, zero-filled. */
+/* Each task's memory is its own anonymous mapping, zero-filled, at the
+ * address the x86-64 port uses too, so that user addresses (and traces that
+ * show them) are the same in every run. Should that range be taken, any
+ * address will do. */
 static int alloc_task_memory(const ms_manifest_t *man)
 {
     for (unsigned i = 0; i < man->ntasks && i < MS_MANIFEST_TASKS_MAX; i++) {
         size_t size = k_boot_task_mem_size(&man->tasks[i]);
-        void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void *want = (void *)(uintptr_t)(MS_USER_TASK_BASE + (uintptr_t)i * MS_USER_TASK_STRIDE);
+        int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+        void *p = size <= MS_USER_TASK_STRIDE ? mmap(want, size, PROT_READ | PROT_WRITE, flags | MAP_FIXED_NOREPLACE,
+                                                     -1, 0)
+                                              : MAP_FAILED;
+        if (p == MAP_FAILED)
+            p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
         if (p == MAP_FAILED)
             return -1;
         m.boot.mem[i] = (k_boot_region_t){.base = (uintptr_t)p, .size = size};
@@ -259,7 +289,9 @@ int hosted_run(const hosted_config_t *cfg, hosted_result_t *result)
         errno = saved;
         return -1;
     }
+    hw_cpu_traps_install(exception_vector, kernel_fault);
     hw_cpu_run(boot_vector, &m.boot);
+    hw_cpu_traps_remove();
     hw_cpu_fini();
     free_task_memory(cfg->manifest);
     *result = (hosted_result_t){.outcome = m.outcome, .status = m.status, .time_ns = hw_clock_now(&m.clock)};

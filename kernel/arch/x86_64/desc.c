@@ -36,6 +36,7 @@ static tss_t tss __attribute__((aligned(16)));
 static idt_gate_t idt[256] __attribute__((aligned(16)));
 
 #define IDT_INTERRUPT_GATE 0x8e /* present, DPL 0, 64-bit interrupt gate (IF cleared) */
+#define IDT_USER_GATE 0xee      /* the same with DPL 3: int3 and into may raise it from ring 3 */
 #define IST_EMERGENCY 1         /* #DF, NMI and #MC run on their own stack */
 
 /* A 64-bit TSS descriptor takes two GDT slots. */
@@ -88,15 +89,16 @@ static void set_gate(unsigned vec, uint64_t handler, uint8_t ist)
     idt[vec] = (idt_gate_t){.offset_lo = (uint16_t)handler,
                             .selector = X86_SEL_KCODE,
                             .ist = ist,
-                            .type_attr = IDT_INTERRUPT_GATE,
+                            .type_attr = vec == 3 || vec == 4 ? IDT_USER_GATE : IDT_INTERRUPT_GATE,
                             .offset_mid = (uint16_t)(handler >> 16),
                             .offset_hi = (uint32_t)(handler >> 32)};
 }
 
 /* Vectors 0-31 are the CPU's exceptions and 32-47 the 8259's IRQs, as on the
- * simulated PC; system calls come through `syscall`, not a vector. Every
- * handler ends in a kernel panic for now (x86_trap). Other vectors are absent:
- * raising one is a #GP, which panics too. */
+ * simulated PC; system calls come through `syscall`, not a vector. x86_trap
+ * sends IRQs and user exceptions to the kernel and panics on the rest. #BP
+ * and #OF are user-callable (int3, into), as Linux makes them: the simulated
+ * PC reports int3 as #BP too. Other vectors are absent: `int n` is a #GP. */
 static void idt_init(void)
 {
     rt_memset(idt, 0, sizeof idt);

@@ -60,25 +60,27 @@ static void save_full_frame(const x86_trap_frame_t *f)
     __asm__ volatile("fxsave %0" : "=m"(r->fpu));
 }
 
-/* An interrupt line: a kernel entry on an empty kernel stack, whether it
- * came from user mode (the thread's state saved first) or from the idle
- * loop (whose frames are dropped). */
-static void interrupt(x86_trap_frame_t *f)
+/* A kernel entry on an empty kernel stack, for an interrupt line or a user
+ * exception: from user mode the thread's state is saved first; from the idle
+ * loop there is nothing to keep. */
+static void enter_kernel(x86_trap_frame_t *f, uint64_t error, uint64_t addr)
 {
     if ((f->cs & 3) == 3)
         save_full_frame(f);
     x86_cpu0.entries++;
-    x86_restart(k_interrupt_entry, (unsigned)f->vector, 0, 0);
+    x86_restart(k_interrupt_entry, (unsigned)f->vector, error, addr);
 }
 
-/* Interrupt lines go to the kernel. Exceptions have no handler yet: a fault
- * in user code has no one to report to (exception dispatch makes faults IPC
- * to a handler), and one in the kernel is a bug. Both stop the machine with
- * the dump and status 1. */
+/* Interrupt lines and exceptions of user code go to the kernel (which
+ * delivers the latter to the task's fault handler). An exception in the
+ * kernel, a double fault, NMI or machine check is a bug or a dying machine:
+ * the dump and a panic with status 1. */
 void x86_trap(x86_trap_frame_t *f)
 {
     if (f->vector >= 32 && f->vector < 48)
-        interrupt(f);
+        enter_kernel(f, 0, 0);
+    if ((f->cs & 3) == 3 && f->vector != 2 && f->vector != 8 && f->vector != 18)
+        enter_kernel(f, f->error, f->vector == 14 ? read_cr2() : 0);
     int user = (f->cs & 3) == 3;
     char msg[160];
     rt_snprintf(msg, sizeof msg, "%s (vector %llu, error 0x%llx) in %s mode at rip 0x%llx", vector_name(f->vector),

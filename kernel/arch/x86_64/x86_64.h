@@ -14,8 +14,8 @@
  */
 #define X86_KERNEL_BASE 0xffffffff80000000
 #define X86_USER_IMAGE_BASE 0x400000
-#define X86_USER_TASK_BASE 0x10000000
-#define X86_USER_TASK_STRIDE 0x1000000 /* 16 MiB per task slot */
+#define X86_USER_TASK_BASE 0x10000000  /* MS_USER_TASK_BASE (ms_manifest.h) */
+#define X86_USER_TASK_STRIDE 0x1000000 /* MS_USER_TASK_STRIDE: 16 MiB per task slot */
 #define X86_USER_END 0x0000800000000000 /* first non-canonical address */
 #define X86_PAGE_SIZE 4096
 

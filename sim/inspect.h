@@ -74,16 +74,16 @@ int sim_inspect_insn(sim_inspect_t *in, uintptr_t addr, sim_insn_t *out);
  * a library without debug information has a symbol but no line), -1 when
  * neither is (addr in no mapped file, or in one with no symbol around it).
  * Every field of *out is set either way. Never dereferences addr. For inlined
- * code, function is the out-of-line function the code was inlined into and
- * the line is the inlined source line, as in gdb's `x/i`. */
+ * code, function is the out-of-line function the code was inlined into (as in
+ * gdb's `x/i`) and the line is the inlined code's own (a header's, say). */
 int sim_inspect_line(sim_inspect_t *in, uintptr_t addr, sim_line_t *out);
 
 /*
  * The one-line form a stepper prints for the instruction at addr (no
  * newline), in three columns separated by two spaces:
  *
- *   0x000055d1c0a1b2c4  pingpong_server+0x24 (server.c:17)      movq   %rax, 8(%rsp)
- *   |- address ------|  |- location, padded to 40 ---------|  |- instruction
+ *   0x0000555555563c68  pingpong_server+0x18 (server.c:7)         movq   %rdi, 0x18(%rsp)
+ *   |- address ------|  |- location, padded to 40 -----------|  |- instruction
  *
  * - address: "0x" and 16 lowercase hex digits;
  * - location: "FUNCTION+0xOFFSET (FILE:LINE)", or "FUNCTION+0xOFFSET" without
@@ -94,9 +94,9 @@ int sim_inspect_line(sim_inspect_t *in, uintptr_t addr, sim_line_t *out);
  * - instruction: the mnemonic padded to 6, a space and the operands (just the
  *   mnemonic if there are none), or "(bad)" if the bytes do not decode.
  *
- * The instruction at addr must be readable, as for sim_inspect_insn. Writes at most size
- * bytes, NUL included (nothing if size is 0), and returns the length of the
- * whole line, as snprintf does.
+ * The instruction at addr must be readable, as for sim_inspect_insn. Writes
+ * at most size bytes, NUL included (nothing if size is 0), and returns the
+ * length of the whole line, as snprintf does.
  */
 #define SIM_INSPECT_LOCATION_WIDTH 40
 size_t sim_inspect_format(sim_inspect_t *in, uintptr_t addr, char *buf, size_t size);

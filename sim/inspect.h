@@ -83,7 +83,7 @@ int sim_inspect_line(sim_inspect_t *in, uintptr_t addr, sim_line_t *out);
  * newline), in three columns separated by two spaces:
  *
  *   0x0000555555563c68  pingpong_server+0x18 (server.c:7)         movq   %rdi, 0x18(%rsp)
- *   |- address ------|  |- location, padded to 40 -----------|  |- instruction
+ *   |- address ------|  |- location, padded to 40 -------------|  |- instruction
  *
  * - address: "0x" and 16 lowercase hex digits;
  * - location: "FUNCTION+0xOFFSET (FILE:LINE)", or "FUNCTION+0xOFFSET" without

@@ -26,6 +26,16 @@ if(NOT CJSON_FOUND)
   message(FATAL_ERROR "cJSON (used by the trace tests) not found. Install it with: ${_ms_apt} libcjson-dev")
 endif()
 
+pkg_check_modules(CAPSTONE QUIET IMPORTED_TARGET capstone)
+if(NOT CAPSTONE_FOUND)
+  message(FATAL_ERROR "Capstone (the disassembler behind instruction stepping) not found. Install it with: ${_ms_apt} libcapstone-dev")
+endif()
+
+pkg_check_modules(LIBDW QUIET IMPORTED_TARGET libdw)
+if(NOT LIBDW_FOUND)
+  message(FATAL_ERROR "libdw (elfutils: functions and source lines from debug info) not found. Install it with: ${_ms_apt} libdw-dev")
+endif()
+
 find_program(MS_CLANG clang)
 if(NOT MS_CLANG)
   message(FATAL_ERROR "clang (for the libFuzzer harnesses) not found. Install it with: ${_ms_apt} clang libclang-rt-dev")

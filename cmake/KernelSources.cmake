@@ -23,6 +23,9 @@ set(MS_KERNEL_SOURCES
   kernel/ipc.c
   kernel/kobject.c
   kernel/object/endpoint.c
+  kernel/object/ioport.c
+  kernel/object/irq.c
+  kernel/object/notification.c
   kernel/object/task.c
   kernel/object/thread.c
   kernel/panic.c

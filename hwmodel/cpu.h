@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cpu_layout.h"
+#include "portbus.h"
 
 /*
  * A user context is a register file of HW_NREGS slots (cpu_layout.h) that the
@@ -24,6 +25,12 @@ typedef void hw_cpu_trap_fn(unsigned vector, uint64_t error, uint64_t addr);
 /* A trap while the kernel ran (a kernel bug): never returns. */
 typedef void hw_cpu_fault_fn(unsigned vector, uint64_t rip, uint64_t addr);
 
+/* A range of ports user code may reach (the TSS I/O bitmap, as ranges). */
+typedef struct hw_io_range {
+    uint16_t first, last;
+} hw_io_range_t;
+#define HW_CPU_IO_RANGES 8
+
 typedef struct hw_cpu {
     uint64_t *user_frame;             /* where the next system call saves user registers */
     uintptr_t kstack_top;             /* 16-byte aligned */
@@ -32,6 +39,9 @@ typedef struct hw_cpu {
     volatile uint64_t mode;           /* HW_MODE_HOST, _KERNEL or _USER */
     hw_cpu_trap_fn *trap_vector;      /* the kernel's exception entry (the IDT, 0-31) */
     hw_cpu_fault_fn *kernel_fault;
+    hw_portbus_t *io_bus;             /* where user in/out goes, if permitted */
+    hw_io_range_t io[HW_CPU_IO_RANGES];
+    unsigned nio;
     void *kstack_map;                 /* the kernel stack mapping, guard page included */
     size_t kstack_map_size;
     unsigned kstack_id;               /* Valgrind stack id */
@@ -85,6 +95,14 @@ void hw_cpu_prepare_full_return(uintptr_t rsp);
 
 /* The target of a redirected trap (assembly): calls trap_vector. */
 void hw_cpu_trap_entry(void);
+
+/* The I/O permission bitmap, as ranges: user in/out on these ports of bus
+ * are emulated; any other port is #GP. */
+void hw_cpu_set_io_permissions(hw_portbus_t *bus, const hw_io_range_t *ranges, unsigned n);
+
+/* For the trap handler: if the user instruction at the signal context's
+ * rip is a permitted in/out, performs it, steps past it and returns 1. */
+int hw_cpu_emulate_io(void *ucontext);
 
 /* The target of the simulated system call instruction (assembly). */
 void hw_cpu_syscall_entry(void);

@@ -14,6 +14,7 @@
 
 #define RFLAGS_TF 0x100u
 #define RFLAGS_DF 0x400u
+#define VECTOR_GP 13
 #define VECTOR_PF 14
 
 static const int trap_signals[] = {SIGSEGV, SIGFPE, SIGILL, SIGTRAP, SIGBUS};
@@ -77,6 +78,8 @@ static void on_trap(int sig, siginfo_t *si, void *ctx)
     uint64_t addr = vector == VECTOR_PF ? (uint64_t)(uintptr_t)si->si_addr : 0;
     switch (hw_cpu0.mode) {
     case HW_MODE_USER:
+        if (vector == VECTOR_GP && hw_cpu_emulate_io(uc))
+            return; /* a permitted in/out: done, as if the CPU had run it */
         save_user_state(uc);
         hw_cpu0.mode = HW_MODE_KERNEL;
         enter_trap_gate(uc, vector, error, addr);

@@ -8,6 +8,9 @@
 #include "halt.h"
 #include "invariants.h"
 #include "object/endpoint.h"
+#include "object/ioport.h"
+#include "object/irq.h"
+#include "object/notification.h"
 #include "object/task.h"
 #include "object/thread.h"
 #include "panic.h"
@@ -33,9 +36,7 @@ static void reset_kernel(uint32_t trace_mask)
     k_cpu_init();
     sched_init();
     trace_init(trace_mask);
-    thread_pool_reset();
-    task_pool_reset();
-    endpoint_pool_reset();
+    kobject_pools_reset();
     halt_init();
 }
 
@@ -81,19 +82,84 @@ static thread_t *start_task(const ms_boot_task_t *spec, const k_boot_info_t *inf
     return t;
 }
 
-static void give_handles(const ms_manifest_t *m, task_t *const *tasks, endpoint_t *const *eps)
+/* The objects a manifest creates at boot, held by boot until the handles
+ * are given. */
+typedef struct boot_objects {
+    task_t *tasks[MS_MANIFEST_TASKS_MAX];
+    endpoint_t *eps[MS_MANIFEST_ENDPOINTS_MAX];
+    notification_t *ntfns[MS_MANIFEST_ENDPOINTS_MAX];
+    ioport_t *ioports[MS_MANIFEST_IOPORTS_MAX];
+} boot_objects_t;
+
+/* The object a boot handle names, or NULL if it names none. */
+static kobject_t *boot_object(const ms_manifest_t *m, const boot_objects_t *o, const ms_boot_handle_t *bh)
+{
+    irq_line_t *irq;
+    switch (bh->type) {
+    case MS_OBJ_ENDPOINT:
+        return bh->index < m->endpoints ? &o->eps[bh->index]->obj : NULL;
+    case MS_OBJ_TASK:
+        return bh->index < m->ntasks ? &o->tasks[bh->index]->obj : NULL;
+    case MS_OBJ_NOTIFICATION:
+        return bh->index < m->notifications ? &o->ntfns[bh->index]->obj : NULL;
+    case MS_OBJ_IOPORT:
+        return bh->index < m->nioports ? &o->ioports[bh->index]->obj : NULL;
+    case MS_OBJ_IRQ:
+        irq = irq_line_get(bh->index);
+        return irq ? &irq->obj : NULL;
+    default:
+        return NULL;
+    }
+}
+
+static void give_handles(const ms_manifest_t *m, const boot_objects_t *o)
 {
     for (unsigned i = 0; i < m->ntasks; i++) {
         for (unsigned j = 0; j < MS_MANIFEST_HANDLES_MAX && m->tasks[i].handles[j].slot; j++) {
             const ms_boot_handle_t *bh = &m->tasks[i].handles[j];
-            kobject_t *obj = NULL;
-            if (bh->type == MS_OBJ_ENDPOINT && bh->index < m->endpoints)
-                obj = &eps[bh->index]->obj;
-            else if (bh->type == MS_OBJ_TASK && bh->index < m->ntasks)
-                obj = &tasks[bh->index]->obj;
-            if (!obj || handle_install_at(&tasks[i]->handles, bh->slot, obj, bh->rights, bh->badge) != MS_OK)
+            kobject_t *obj = boot_object(m, o, bh);
+            if (!obj || handle_install_at(&o->tasks[i]->handles, bh->slot, obj, bh->rights, bh->badge) != MS_OK)
                 k_panic("boot: manifest %s: bad handle %u of task %s", m->name, bh->slot, m->tasks[i].name);
         }
+    }
+}
+
+/* Creates the manifest's endpoints, notifications and port ranges, each
+ * held by boot (one reference) until the handles are given. */
+static void create_objects(const ms_manifest_t *m, boot_objects_t *o)
+{
+    if (m->ntasks == 0 || m->ntasks > MS_MANIFEST_TASKS_MAX || m->endpoints > MS_MANIFEST_ENDPOINTS_MAX ||
+        m->notifications > MS_MANIFEST_ENDPOINTS_MAX || m->nioports > MS_MANIFEST_IOPORTS_MAX)
+        k_panic("boot: manifest %s has too many tasks or objects", m->name);
+    for (unsigned i = 0; i < m->endpoints; i++)
+        kobject_ref(&(o->eps[i] = endpoint_create())->obj);
+    for (unsigned i = 0; i < m->notifications; i++)
+        kobject_ref(&(o->ntfns[i] = notification_create())->obj);
+    for (unsigned i = 0; i < m->nioports; i++) {
+        if (!(o->ioports[i] = ioport_create(m->ioports[i].first, m->ioports[i].last)))
+            k_panic("boot: manifest %s: bad I/O port range %u", m->name, i);
+        kobject_ref(&o->ioports[i]->obj);
+    }
+}
+
+static void release_objects(const ms_manifest_t *m, boot_objects_t *o)
+{
+    for (unsigned i = 0; i < m->endpoints; i++)
+        kobject_unref(&o->eps[i]->obj);
+    for (unsigned i = 0; i < m->notifications; i++)
+        kobject_unref(&o->ntfns[i]->obj);
+    for (unsigned i = 0; i < m->nioports; i++)
+        kobject_unref(&o->ioports[i]->obj);
+}
+
+static void set_fault_handlers(const ms_manifest_t *m, boot_objects_t *o)
+{
+    for (unsigned i = 0; i < m->ntasks; i++) {
+        unsigned f = m->tasks[i].fault_ep;
+        if (f > m->endpoints)
+            k_panic("boot: manifest %s: task %s's fault endpoint %u does not exist", m->name, m->tasks[i].name, f);
+        if (f)
+            task_set_fault_handler(o->tasks[i], o->eps[f - 1], m->tasks[i].fault_badge);
     }
 }
 
@@ -105,29 +171,16 @@ void k_boot(const k_boot_info_t *info)
     fastpath_enable(!info->no_fastpath);
     invariants_enable(info->check_invariants);
     stats_init(info->stats);
-    if (m->ntasks == 0 || m->ntasks > MS_MANIFEST_TASKS_MAX || m->endpoints > MS_MANIFEST_ENDPOINTS_MAX)
-        k_panic("boot: manifest %s has %u tasks and %u endpoints", m->name, m->ntasks, m->endpoints);
-    endpoint_t *eps[MS_MANIFEST_ENDPOINTS_MAX];
-    for (unsigned i = 0; i < m->endpoints; i++) {
-        eps[i] = endpoint_create();
-        kobject_ref(&eps[i]->obj); /* held by boot until the handles are given */
-    }
-    task_t *tasks[MS_MANIFEST_TASKS_MAX];
+    boot_objects_t o;
+    create_objects(m, &o);
     thread_t *threads[MS_MANIFEST_TASKS_MAX];
     for (unsigned i = 0; i < m->ntasks; i++) {
         threads[i] = start_task(&m->tasks[i], info, &info->mem[i]);
-        tasks[i] = threads[i]->task;
+        o.tasks[i] = threads[i]->task;
     }
-    give_handles(m, tasks, eps);
-    for (unsigned i = 0; i < m->ntasks; i++) {
-        unsigned f = m->tasks[i].fault_ep;
-        if (f > m->endpoints)
-            k_panic("boot: manifest %s: task %s's fault endpoint %u does not exist", m->name, m->tasks[i].name, f);
-        if (f)
-            task_set_fault_handler(tasks[i], eps[f - 1], m->tasks[i].fault_badge);
-    }
-    for (unsigned i = 0; i < m->endpoints; i++)
-        kobject_unref(&eps[i]->obj);
+    give_handles(m, &o);
+    set_fault_handlers(m, &o);
+    release_objects(m, &o);
     for (unsigned i = 0; i < m->ntasks; i++)
         sched_enqueue(threads[i]);
     pic_init();

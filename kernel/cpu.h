@@ -10,6 +10,8 @@ typedef struct k_cpu {
     struct thread *current;  /* the thread on this CPU, or NULL when idle */
     struct thread *previous; /* who ran before this entry (for switch events) */
     struct thread *reap;     /* the current thread died: unref it when the entry ends */
+    const void *io_task;     /* the task whose I/O grants the CPU has loaded */
+    uint32_t io_version;     /* ... and their version */
     uint64_t entries;        /* kernel entries so far */
 } k_cpu_t;
 

@@ -7,6 +7,8 @@
 #include "halt.h"
 #include "interrupt.h"
 #include "invariants.h"
+#include "object/ioport.h"
+#include "object/task.h"
 #include "object/thread.h"
 #include "sched.h"
 #include "stats.h"
@@ -23,11 +25,25 @@ static void trace_switch(thread_t *from, thread_t *to)
 
 static void reap(k_cpu_t *cpu);
 
+/* The CPU lets next's task reach the ports its I/O port handles grant (a
+ * task switch, or its grants changed). */
+static void load_io_permissions(k_cpu_t *cpu, const thread_t *next)
+{
+    const handle_table_t *ht = &next->task->handles;
+    if (cpu->io_task == next->task && cpu->io_version == ht->io_version)
+        return;
+    arch_io_range_t ranges[ARCH_IO_RANGES_MAX];
+    arch_io_permit(ranges, ioport_ranges_of(ht, ranges));
+    cpu->io_task = next->task;
+    cpu->io_version = ht->io_version;
+}
+
 /* Makes next the running thread and enters it: the last step of every entry. */
 __attribute__((noreturn)) static void resume(k_cpu_t *cpu, thread_t *next)
 {
     if (next != cpu->previous)
         trace_switch(cpu->previous, next);
+    load_io_permissions(cpu, next);
     reap(cpu);
     trace_drain();
     arch_return_to_user(&next->regs);
@@ -83,8 +99,9 @@ static void idle(k_cpu_t *cpu)
     cpu->previous = NULL;
     reap(cpu);
     trace_drain();
-    if (interrupt_can_wake())
-        arch_idle();
+    uint16_t lines = interrupt_can_wake();
+    if (lines)
+        arch_idle(lines);
     if (halt_waiting_tasks() > 0)
         k_halt(1, K_REASON_DEADLOCK);
     k_halt(halt_status(), K_REASON_IDLE);

@@ -5,6 +5,7 @@
 #include "dev/pic.h"
 #include "dev/pit.h"
 #include "exception.h"
+#include "object/irq.h"
 #include "object/thread.h"
 #include "panic.h"
 #include "timer.h"
@@ -21,17 +22,18 @@ static void irq_dispatch(unsigned line)
         timer_tick();
         return;
     }
-    pic_mask(line);
     k_trace_event_t *ev = trace_begin(K_EV_IRQ, k_cpu()->current, NULL);
     if (ev) {
         ev->a[0] = line;
         ev->a[1] = PIC_VECTOR_BASE + line;
     }
+    if (!irq_deliver(line))
+        pic_mask(line); /* nobody handles it: it must not storm */
 }
 
-int interrupt_can_wake(void)
+uint16_t interrupt_can_wake(void)
 {
-    return 0; /* until IRQs can be bound to notifications */
+    return irq_wake_lines();
 }
 
 void interrupt_dispatch(unsigned vector, uint64_t error, uint64_t addr)

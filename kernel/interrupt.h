@@ -14,10 +14,10 @@
 #define K_VECTOR_IRQ_BASE 32
 #define K_VECTOR_IRQ_END 48
 
-/* True if some blocked thread waits for something an interrupt delivers, so
- * that an idle CPU should wait for interrupts rather than stop. (The clock
- * alone wakes nobody.) */
-int interrupt_can_wake(void);
+/* The IRQ lines whose interrupt would wake a blocked thread (bit n: line
+ * n): an idle CPU with none stops instead of waiting. The clock alone wakes
+ * nobody. */
+uint16_t interrupt_can_wake(void);
 
 /* Handles vector for the current thread (or the idle CPU). error and addr
  * are the exception's error code and faulting address (CR2) where it has

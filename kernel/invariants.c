@@ -8,8 +8,12 @@
 #include "invariants.h"
 
 #include "cpu.h"
+#include "dev/pic.h"
 #include "list.h"
 #include "object/endpoint.h"
+#include "object/ioport.h"
+#include "object/irq.h"
+#include "object/notification.h"
 #include "object/task.h"
 #include "object/thread.h"
 #include "panic.h"
@@ -108,6 +112,26 @@ static unsigned check_queue(endpoint_t *ep, k_list_t *q, thread_state_t state, c
     return n;
 }
 
+/* Every notification's waiters wait on it. */
+static unsigned check_notifications(void)
+{
+    unsigned waiting = 0;
+    for (unsigned i = 0; i < notification_pool_size(); i++) {
+        notification_t *n = notification_pool_at(i);
+        if (!n)
+            continue;
+        WALK(l, &n->waiters, "a notification's waiters")
+        {
+            thread_t *t = K_CONTAINER_OF(l, thread_t, qlink);
+            if (t->obj.type != KOBJ_THREAD || t->state != THREAD_BLOCKED_NOTIFY || t->blocked_ntfn != n)
+                FAIL("notification-queue", "notification %u's waiters hold thread %s:%u, %s", n->obj.id, tname(t),
+                     thread_tid(t), thread_state_name(t->state));
+            waiting++;
+        }
+    }
+    return waiting;
+}
+
 static void check_endpoints(unsigned *senders, unsigned *receivers)
 {
     *senders = *receivers = 0;
@@ -146,7 +170,8 @@ static thread_state_t check_thread(thread_t *t)
     if (t->prio > t->task->max_prio)
         FAIL("thread-prio", "thread %s:%u has priority %u above its task's %u", tname(t), thread_tid(t), t->prio,
              t->task->max_prio);
-    int queued = t->state == THREAD_READY || t->state == THREAD_BLOCKED_SEND || t->state == THREAD_BLOCKED_RECV;
+    int queued = t->state == THREAD_READY || t->state == THREAD_BLOCKED_SEND || t->state == THREAD_BLOCKED_RECV ||
+                 t->state == THREAD_BLOCKED_NOTIFY;
     if (k_link_linked(&t->qlink) != queued)
         FAIL("thread-queue", "thread %s:%u is %s but %s in a queue", tname(t), thread_tid(t),
              thread_state_name(t->state), queued ? "not" : "still");
@@ -154,6 +179,10 @@ static thread_state_t check_thread(thread_t *t)
     if (blocked != (t->blocked_on != NULL) || (blocked && t->blocked_on->obj.type != KOBJ_ENDPOINT))
         FAIL("thread-blocked-on", "thread %s:%u is %s and blocked on %p", tname(t), thread_tid(t),
              thread_state_name(t->state), (void *)t->blocked_on);
+    int notify = t->state == THREAD_BLOCKED_NOTIFY;
+    if (notify != (t->blocked_ntfn != NULL) || (notify && t->blocked_ntfn->obj.type != KOBJ_NOTIFICATION))
+        FAIL("thread-blocked-on", "thread %s:%u is %s and waits on notification %p", tname(t), thread_tid(t),
+             thread_state_name(t->state), (void *)t->blocked_ntfn);
     if (t->state == THREAD_RUNNING && t != k_cpu()->current)
         FAIL("thread-running", "thread %s:%u is running but not the current thread", tname(t), thread_tid(t));
     if (t->faulting && t->state != THREAD_BLOCKED_SEND && t->state != THREAD_BLOCKED_REPLY)
@@ -165,7 +194,7 @@ static thread_state_t check_thread(thread_t *t)
     return t->state;
 }
 
-static void check_threads(unsigned queued, unsigned senders, unsigned receivers)
+static void check_threads(unsigned queued, unsigned senders, unsigned receivers, unsigned notified)
 {
     unsigned count[THREAD_STATE_COUNT] = {0};
     for (unsigned i = 0; i < thread_pool_size(); i++) {
@@ -178,6 +207,9 @@ static void check_threads(unsigned queued, unsigned senders, unsigned receivers)
     if (count[THREAD_BLOCKED_SEND] != senders || count[THREAD_BLOCKED_RECV] != receivers)
         FAIL("endpoint-count", "%u/%u threads wait to send/receive but endpoint queues hold %u/%u",
              count[THREAD_BLOCKED_SEND], count[THREAD_BLOCKED_RECV], senders, receivers);
+    if (count[THREAD_BLOCKED_NOTIFY] != notified)
+        FAIL("notification-count", "%u threads wait on notifications but their queues hold %u",
+             count[THREAD_BLOCKED_NOTIFY], notified);
     thread_t *cur = k_cpu()->current;
     if (cur && cur->obj.type != KOBJ_THREAD)
         FAIL("cpu-current", "the current thread %u was destroyed", cur->obj.id);
@@ -195,7 +227,7 @@ static void check_handles(task_t *task)
         if (!e->obj)
             continue;
         used++;
-        if (e->obj->type == KOBJ_NONE || e->obj->type > KOBJ_TASK)
+        if (e->obj->type == KOBJ_NONE || e->obj->type > KOBJ_IOPORT)
             FAIL("handle-live", "handle %u of task %s names a destroyed object", h, task->name);
         if (e->rights & ~MS_RIGHTS_ALL)
             FAIL("handle-rights", "handle %u of task %s has rights 0x%x", h, task->name, e->rights);
@@ -225,6 +257,20 @@ static void check_task(task_t *task)
     check_handles(task);
 }
 
+/* A line bound to a notification is unmasked, except while its driver
+ * handles an interrupt (until irq_ack), when it is masked. */
+static void check_irqs(void)
+{
+    for (unsigned i = 0; i < IRQ_LINES; i++) {
+        irq_line_t *irq = irq_pool_at(i);
+        if (!irq || !irq->ntfn)
+            continue;
+        if (pic_masked(i) != irq->awaiting_ack)
+            FAIL("irq-mask", "IRQ %u is bound and %s but %s", i, irq->awaiting_ack ? "unacknowledged" : "acknowledged",
+                 pic_masked(i) ? "masked" : "unmasked");
+    }
+}
+
 /* ---- reference counts ---- */
 
 static void reset_counts(void)
@@ -238,6 +284,15 @@ static void reset_counts(void)
     for (unsigned i = 0; i < endpoint_pool_size(); i++)
         if (endpoint_pool_at(i))
             endpoint_pool_at(i)->obj.counted = 0;
+    for (unsigned i = 0; i < notification_pool_size(); i++)
+        if (notification_pool_at(i))
+            notification_pool_at(i)->obj.counted = 0;
+    for (unsigned i = 0; i < IRQ_LINES; i++)
+        if (irq_pool_at(i))
+            irq_pool_at(i)->obj.counted = 0;
+    for (unsigned i = 0; i < K_MAX_IOPORTS; i++)
+        if (ioport_pool_at(i))
+            ioport_pool_at(i)->obj.counted = 0;
 }
 
 /* Besides handles: a live thread or task holds itself, and every thread
@@ -259,6 +314,9 @@ static void count_liveness(void)
         if (task && task->fault_ep)
             task->fault_ep->obj.counted++;
     }
+    for (unsigned i = 0; i < IRQ_LINES; i++) /* a binding holds its notification */
+        if (irq_pool_at(i) && irq_pool_at(i)->ntfn)
+            irq_pool_at(i)->ntfn->obj.counted++;
 }
 
 static void compare_count(const kobject_t *obj, const char *what)
@@ -281,6 +339,15 @@ static void check_refcounts(void)
     for (unsigned i = 0; i < endpoint_pool_size(); i++)
         if (endpoint_pool_at(i))
             compare_count(&endpoint_pool_at(i)->obj, "endpoint");
+    for (unsigned i = 0; i < notification_pool_size(); i++)
+        if (notification_pool_at(i))
+            compare_count(&notification_pool_at(i)->obj, "notification");
+    for (unsigned i = 0; i < IRQ_LINES; i++)
+        if (irq_pool_at(i))
+            compare_count(&irq_pool_at(i)->obj, "irq line");
+    for (unsigned i = 0; i < K_MAX_IOPORTS; i++)
+        if (ioport_pool_at(i))
+            compare_count(&ioport_pool_at(i)->obj, "I/O port range");
 }
 
 void invariants_check(void)
@@ -289,10 +356,11 @@ void invariants_check(void)
     unsigned queued = check_run_queues();
     unsigned senders, receivers;
     check_endpoints(&senders, &receivers);
-    check_threads(queued, senders, receivers);
+    check_threads(queued, senders, receivers, check_notifications());
     reset_counts();
     for (unsigned i = 0; i < task_pool_size(); i++)
         if (task_pool_at(i))
             check_task(task_pool_at(i));
     check_refcounts();
+    check_irqs();
 }

@@ -2,9 +2,22 @@
 #include "kobject.h"
 
 #include "object/endpoint.h"
+#include "object/ioport.h"
+#include "object/irq.h"
+#include "object/notification.h"
 #include "object/task.h"
 #include "object/thread.h"
 #include "panic.h"
+
+void kobject_pools_reset(void)
+{
+    thread_pool_reset();
+    task_pool_reset();
+    endpoint_pool_reset();
+    notification_pool_reset();
+    irq_pool_reset();
+    ioport_pool_reset();
+}
 
 void kobject_init(kobject_t *obj, kobject_type_t type, uint32_t id)
 {
@@ -33,6 +46,15 @@ void kobject_unref(kobject_t *obj)
         break;
     case KOBJ_TASK:
         task_destroy((task_t *)obj);
+        break;
+    case KOBJ_NOTIFICATION:
+        notification_destroy(K_CONTAINER_OF(obj, notification_t, obj));
+        break;
+    case KOBJ_IRQ:
+        irq_line_destroy(K_CONTAINER_OF(obj, irq_line_t, obj));
+        break;
+    case KOBJ_IOPORT:
+        ioport_destroy(K_CONTAINER_OF(obj, ioport_t, obj));
         break;
     default:
         k_panic("kobject: unref of an object of unknown type %u", obj->type);

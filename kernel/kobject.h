@@ -12,6 +12,9 @@ typedef enum kobject_type {
     KOBJ_ENDPOINT = MS_OBJ_ENDPOINT,
     KOBJ_THREAD = MS_OBJ_THREAD,
     KOBJ_TASK = MS_OBJ_TASK,
+    KOBJ_NOTIFICATION = MS_OBJ_NOTIFICATION,
+    KOBJ_IRQ = MS_OBJ_IRQ,
+    KOBJ_IOPORT = MS_OBJ_IOPORT,
 } kobject_type_t;
 
 /*
@@ -26,6 +29,9 @@ typedef struct kobject {
     uint32_t id;
     uint32_t counted; /* scratch of the invariant checker: references it found */
 } kobject_t;
+
+/* Empties every object pool (at boot). */
+void kobject_pools_reset(void);
 
 void kobject_init(kobject_t *obj, kobject_type_t type, uint32_t id);
 void kobject_ref(kobject_t *obj);

@@ -25,6 +25,7 @@ static unsigned outcome_of(const thread_t *t)
     case THREAD_BLOCKED_SEND:
     case THREAD_BLOCKED_RECV:
     case THREAD_BLOCKED_REPLY:
+    case THREAD_BLOCKED_NOTIFY:
         return K_OUTCOME_BLOCKED;
     default:
         return t->regs.rax < MS_ERROR_COUNT ? (unsigned)t->regs.rax : K_OUTCOME_ENDED + 1;

@@ -6,6 +6,8 @@
 #include "ipc.h"
 #include "ms_abi.h"
 #include "object/endpoint.h"
+#include "object/irq.h"
+#include "object/notification.h"
 #include "object/task.h"
 #include "rt.h"
 #include "sched.h"
@@ -226,6 +228,78 @@ static int sys_fault_handler(thread_t *t, arch_regs_t *r)
     return MS_OK;
 }
 
+static int sys_notification_create(thread_t *t, arch_regs_t *r)
+{
+    if (t->task->handles.used == MS_HANDLES_PER_TASK)
+        return MS_E_FULL;
+    notification_t *n = notification_create();
+    if (!n)
+        return MS_E_NOMEM;
+    ms_handle_t h;
+    handle_install(&t->task->handles, &n->obj, MS_RIGHT_SEND | MS_RIGHT_RECV, 0, &h); /* room was checked */
+    r->rdi = h;
+    return MS_OK;
+}
+
+static notification_t *notification_of(thread_t *t, uint64_t h, uint32_t right, int *err)
+{
+    handle_entry_t *e;
+    *err = handle_lookup(&t->task->handles, h, KOBJ_NOTIFICATION, right, &e);
+    return *err == MS_OK ? K_CONTAINER_OF(e->obj, notification_t, obj) : NULL;
+}
+
+static int sys_signal(thread_t *t, arch_regs_t *r)
+{
+    int err;
+    notification_t *n = notification_of(t, r->rdi, MS_RIGHT_SEND, &err);
+    if (n)
+        notification_signal(n, r->rsi, t);
+    return err;
+}
+
+static int sys_wait(thread_t *t, arch_regs_t *r)
+{
+    int err;
+    notification_t *n = notification_of(t, r->rdi, MS_RIGHT_RECV, &err);
+    return n ? notification_wait(t, n, 1) : err;
+}
+
+static int sys_poll(thread_t *t, arch_regs_t *r)
+{
+    int err;
+    notification_t *n = notification_of(t, r->rdi, MS_RIGHT_RECV, &err);
+    return n ? notification_wait(t, n, 0) : err;
+}
+
+static irq_line_t *irq_of(thread_t *t, uint64_t h, int *err)
+{
+    handle_entry_t *e;
+    *err = handle_lookup(&t->task->handles, h, KOBJ_IRQ, MS_RIGHT_CONTROL, &e);
+    return *err == MS_OK ? K_CONTAINER_OF(e->obj, irq_line_t, obj) : NULL;
+}
+
+static int sys_irq_bind(thread_t *t, arch_regs_t *r)
+{
+    int err;
+    irq_line_t *irq = irq_of(t, r->rdi, &err);
+    notification_t *n = NULL;
+    if (irq && r->rsi != MS_NO_HANDLE)
+        n = notification_of(t, r->rsi, MS_RIGHT_SEND, &err);
+    if (err != MS_OK)
+        return err;
+    if (n && r->rdx == 0)
+        return MS_E_INVAL;
+    irq_bind(irq, n, r->rdx);
+    return MS_OK;
+}
+
+static int sys_irq_ack(thread_t *t, arch_regs_t *r)
+{
+    int err;
+    irq_line_t *irq = irq_of(t, r->rdi, &err);
+    return irq ? irq_ack(irq) : err;
+}
+
 static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_DEBUG_WRITE] = sys_debug_write,
     [MS_SYS_EXIT] = sys_exit,
@@ -245,6 +319,12 @@ static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_THREAD_EXIT] = sys_thread_exit,
     [MS_SYS_KILL] = sys_kill,
     [MS_SYS_FAULT_HANDLER] = sys_fault_handler,
+    [MS_SYS_NOTIFICATION_CREATE] = sys_notification_create,
+    [MS_SYS_SIGNAL] = sys_signal,
+    [MS_SYS_WAIT] = sys_wait,
+    [MS_SYS_POLL] = sys_poll,
+    [MS_SYS_IRQ_BIND] = sys_irq_bind,
+    [MS_SYS_IRQ_ACK] = sys_irq_ack,
 };
 
 static const char *const names[MS_SYS_COUNT] = {
@@ -266,6 +346,12 @@ static const char *const names[MS_SYS_COUNT] = {
     [MS_SYS_THREAD_EXIT] = "thread_exit",
     [MS_SYS_KILL] = "kill",
     [MS_SYS_FAULT_HANDLER] = "fault_handler",
+    [MS_SYS_NOTIFICATION_CREATE] = "notification_create",
+    [MS_SYS_SIGNAL] = "signal",
+    [MS_SYS_WAIT] = "wait",
+    [MS_SYS_POLL] = "poll",
+    [MS_SYS_IRQ_BIND] = "irq_bind",
+    [MS_SYS_IRQ_ACK] = "irq_ack",
 };
 
 static const char *const error_names[MS_ERROR_COUNT] = {

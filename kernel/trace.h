@@ -28,6 +28,8 @@ typedef enum k_event_kind {
     K_EV_IRQ,           /* an interrupt line fired while actor ran (tid 0: idle); a0 line, a1 vector */
     K_EV_PREEMPT,       /* actor lost the CPU before blocking; a0 k_preempt_t */
     K_EV_EXCEPTION,     /* actor raised a CPU exception; a0 vector, a1 error code, a2 address (CR2) */
+    K_EV_NOTIFY,        /* actor (tid 0: an interrupt) signalled -> peer: the thread it woke (or none);
+                         * a0 notification id, a1 bits */
     K_EV_COUNT
 } k_event_kind_t;
 

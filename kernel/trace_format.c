@@ -15,6 +15,7 @@ static const char *const kind_names[K_EV_COUNT] = {
     [K_EV_SYSCALL_ERROR] = "syscall.error", [K_EV_PRINT] = "print",
     [K_EV_KERNEL_HALT] = "kernel.halt", [K_EV_IRQ] = "irq",
     [K_EV_PREEMPT] = "preempt",         [K_EV_EXCEPTION] = "exception",
+    [K_EV_NOTIFY] = "notify",
 };
 
 /* ANSI colour per kind: lifecycle green, IPC cyan/blue, waits yellow, errors red. */
@@ -23,7 +24,7 @@ static const char *const kind_colors[K_EV_COUNT] = {
     [K_EV_THREAD_SPAWN] = "32", [K_EV_THREAD_EXIT] = "32", [K_EV_SWITCH] = "90",
     [K_EV_IPC_SEND] = "36",     [K_EV_IPC_CALL] = "36",   [K_EV_IPC_REPLY] = "34",
     [K_EV_IPC_WAIT] = "33",     [K_EV_SYSCALL_ERROR] = "31", [K_EV_PRINT] = "1",
-    [K_EV_KERNEL_HALT] = "35", [K_EV_IRQ] = "95", [K_EV_PREEMPT] = "33", [K_EV_EXCEPTION] = "1;31",
+    [K_EV_KERNEL_HALT] = "35", [K_EV_IRQ] = "95", [K_EV_PREEMPT] = "33", [K_EV_EXCEPTION] = "1;31", [K_EV_NOTIFY] = "36",
 };
 
 static const char *const reason_names[K_REASON_COUNT] = {
@@ -134,6 +135,10 @@ unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_F
         out[n++] = field_str("name", exception_name((unsigned)ev->a[0]));
         out[n++] = field("error", TF_HEX, ev->a[1]);
         out[n++] = field("addr", TF_HEX, ev->a[2]);
+        break;
+    case K_EV_NOTIFY:
+        out[n++] = field("ntfn", TF_UINT, ev->a[0]);
+        out[n++] = field("bits", TF_HEX, ev->a[1]);
         break;
     case K_EV_PREEMPT:
         out[n++] = field_str("reason", ev->a[0] == K_PREEMPT_SLICE ? "slice" : "?");
@@ -265,7 +270,7 @@ size_t trace_format_text(const k_trace_event_t *ev, char *buf, size_t size, int 
         add(&l, "%s", kind);
         l.pad = 13 - (int)rt_strlen(kind);
     }
-    if (ev->kind == K_EV_KERNEL_HALT) {
+    if (ev->kind == K_EV_KERNEL_HALT || (ev->kind == K_EV_NOTIFY && !ev->actor_tid)) {
         add(&l, " ");
         size_t start = l.len;
         add(&l, "kernel");

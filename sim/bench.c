@@ -69,6 +69,7 @@ static double bench_ipc(uint32_t trace_mask, int no_fastpath)
     m.tasks[1].arg[1] = IPC_PER_BATCH;
     marks_t mk = {.n = 0};
     hosted_config_t cfg = {.manifest = &m, .seed = 1, .trace_mask = trace_mask, .no_fastpath = no_fastpath,
+                           .console_in = -1,
                            .sink = {.events = on_marks, .ctx = &mk}};
     hosted_result_t res;
     if (hosted_run(&cfg, &res) != 0 || res.outcome != HOSTED_HALTED || res.status != 0 || mk.n != IPC_BATCHES + 1)

@@ -87,6 +87,7 @@ static hosted_outcome_t run_round(campaign_t *c, uint64_t left)
         .trace_mask = K_TRACE_MASK_ALL, /* a panic report shows the last events */
         .no_fastpath = c->opts->no_fastpath,
         .check_invariants = 1,
+        .console_in = -1,
         .stats = &c->round,
         .sink = {.events = on_events, .panic = on_panic, .ctx = c},
     };

@@ -46,6 +46,13 @@ static void on_events(void *ctx, k_trace_ring_t *ring)
         hosted_request_stop();
 }
 
+/* COM1's output: the terminal, as a PC's serial console would be. */
+static void console_out(void *ctx, uint8_t byte)
+{
+    (void)ctx;
+    putchar(byte);
+}
+
 static void print_regs(const arch_regs_t *regs)
 {
     static const char *const names[] = {"rax", "rdi", "rsi", "rdx", "r10", "r8",  "r9",  "r12", "r13",
@@ -127,6 +134,8 @@ int sim_run(const sim_options_t *o)
         .seed = o->seed,
         .trace_mask = o->trace == SIM_TRACE_NONE ? K_TRACE_MASK_QUIET : K_TRACE_MASK_ALL,
         .no_fastpath = o->no_fastpath,
+        .console_out = console_out,
+        .console_in = STDIN_FILENO,
         .check_invariants = o->check_invariants,
         .sink = {.events = on_events, .panic = on_panic, .ctx = &r},
     };

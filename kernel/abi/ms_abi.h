@@ -46,12 +46,26 @@
  *  16  kill               rdi=task or thread handle        - (does not return if it
  *                                                            kills the caller)
  *  17  fault_handler      rdi=task rsi=endpoint            - (rsi=MS_NO_HANDLE: none)
+ *  18  notification_create -                               rdi=new handle (send, receive)
+ *  19  signal             rdi=notification rsi=bits        -
+ *  20  wait               rdi=notification                 rdi=bits (blocks while 0)
+ *  21  poll               rdi=notification                 rdi=bits (0: none; never blocks)
+ *  22  irq_bind           rdi=irq rsi=notification rdx=bits -  (rsi=MS_NO_HANDLE: unbind)
+ *  23  irq_ack            rdi=irq                          -  (E_INVAL: nothing to acknowledge)
  *
  * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
  * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
  * need MS_RIGHT_RECV; thread_create and kill need MS_RIGHT_CONTROL;
  * fault_handler needs MS_RIGHT_CONTROL on the task and MS_RIGHT_SEND on the
- * endpoint.
+ * endpoint; signal needs MS_RIGHT_SEND, wait and poll MS_RIGHT_RECV on the
+ * notification; irq_bind and irq_ack need MS_RIGHT_CONTROL on the IRQ line,
+ * and irq_bind MS_RIGHT_SEND on the notification.
+ *
+ * Interrupts and ports. A driver holds an IRQ line handle and binds it to a
+ * notification: each interrupt masks the line and signals the bits; the
+ * driver handles the device and calls irq_ack to unmask it. A task holding
+ * an I/O port range handle may execute in and out on those ports (as the
+ * TSS I/O bitmap allows); any other port is #GP.
  *
  * Messages: a reply may carry a handle only if the server received the call
  * through a handle with MS_RIGHT_GRANT. A transferred handle whose sender
@@ -86,6 +100,12 @@ enum ms_syscall {
     MS_SYS_THREAD_EXIT = 15,
     MS_SYS_KILL = 16,
     MS_SYS_FAULT_HANDLER = 17,
+    MS_SYS_NOTIFICATION_CREATE = 18,
+    MS_SYS_SIGNAL = 19,
+    MS_SYS_WAIT = 20,
+    MS_SYS_POLL = 21,
+    MS_SYS_IRQ_BIND = 22,
+    MS_SYS_IRQ_ACK = 23,
     MS_SYS_COUNT
 };
 
@@ -151,7 +171,16 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
                MS_R(MS_E_NOMEM);
     case MS_SYS_KILL:
     case MS_SYS_FAULT_HANDLER:
+    case MS_SYS_SIGNAL:
+    case MS_SYS_POLL:
         return handle | MS_R(MS_OK);
+    case MS_SYS_NOTIFICATION_CREATE:
+        return MS_R(MS_OK) | MS_R(MS_E_NOMEM) | MS_R(MS_E_FULL);
+    case MS_SYS_WAIT:
+        return handle | woken;
+    case MS_SYS_IRQ_BIND:
+    case MS_SYS_IRQ_ACK:
+        return handle | MS_R(MS_OK) | MS_R(MS_E_INVAL);
     default:
         return MS_R(MS_E_NOSYS);
     }
@@ -189,6 +218,9 @@ enum ms_object_type {
     MS_OBJ_ENDPOINT = 1,
     MS_OBJ_THREAD = 2,
     MS_OBJ_TASK = 3,
+    MS_OBJ_NOTIFICATION = 4,
+    MS_OBJ_IRQ = 5,
+    MS_OBJ_IOPORT = 6,
 };
 
 /* Handles are small indices into the calling task's table. Handle 0 of every

@@ -14,8 +14,9 @@ typedef void ms_entry_fn(const ms_start_t *start);
 #define MS_MANIFEST_ENDPOINTS_MAX 32
 
 /* A handle a task starts with, in slot `slot` (1..63; slot 0 is the task
- * itself). It names the manifest's endpoint number `index`, or its task
- * number `index`, with the given rights and badge. slot 0 ends the list. */
+ * itself). It names the manifest's endpoint, task, notification or I/O port
+ * range number `index`, or IRQ line `index` (MS_OBJ_IRQ), with the given
+ * rights and badge. slot 0 ends the list. */
 typedef struct ms_boot_handle {
     uint8_t slot;
     uint8_t type; /* MS_OBJ_ENDPOINT or MS_OBJ_TASK */
@@ -37,10 +38,20 @@ typedef struct ms_boot_task {
     ms_boot_handle_t handles[MS_MANIFEST_HANDLES_MAX];
 } ms_boot_task_t;
 
+/* An I/O port range a manifest hands out: ports first..last. */
+typedef struct ms_boot_ioport {
+    uint16_t first, last;
+} ms_boot_ioport_t;
+
+#define MS_MANIFEST_IOPORTS_MAX 4
+
 typedef struct ms_manifest {
     const char *name;
     const char *description; /* one line, for microsim --list */
     unsigned endpoints;      /* endpoints created at boot, numbered from 0 */
+    unsigned notifications;  /* notifications created at boot, numbered from 0 */
+    unsigned nioports;
+    ms_boot_ioport_t ioports[MS_MANIFEST_IOPORTS_MAX]; /* port ranges, numbered from 0 */
     unsigned ntasks;
     ms_boot_task_t tasks[MS_MANIFEST_TASKS_MAX]; /* started in this order */
 } ms_manifest_t;

@@ -66,9 +66,10 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
 
 /* Nothing is ready to run: wait, with interrupts enabled, for an interrupt,
  * which arrives as an ordinary kernel entry (k_interrupt_entry, so this does
- * not return). Returns only if no interrupt source could ever fire; the kernel
- * then stops the machine. */
-void arch_idle(void);
+ * not return). wake_lines are the IRQ lines that would wake a thread. Returns
+ * only if none of their devices can ever raise them (a simulated device whose
+ * input ended); the kernel then stops the machine. */
+void arch_idle(uint16_t wake_lines);
 
 /* Stops the machine with an exit status (0 done, 1 failure). Never returns. */
 __attribute__((noreturn)) void arch_halt(int status);
@@ -82,6 +83,15 @@ __attribute__((noreturn)) void arch_panic(const char *msg, const arch_regs_t *re
 /* Port I/O, as `in` and `out` (the PIC, the PIT, COM1 ...). */
 uint8_t arch_inb(uint16_t port);
 void arch_outb(uint16_t port, uint8_t value);
+
+/* The ports user code may reach with in and out from now on, as the TSS
+ * I/O permission bitmap of the task about to run says; any other port is
+ * #GP. The kernel calls it when the running task's grants change. */
+typedef struct arch_io_range {
+    uint16_t first, last;
+} arch_io_range_t;
+#define ARCH_IO_RANGES_MAX 8
+void arch_io_permit(const arch_io_range_t *ranges, unsigned n);
 
 /* ---- time and identity ---- */
 

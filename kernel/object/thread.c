@@ -3,6 +3,7 @@
 
 #include "cpu.h"
 #include "ipc.h"
+#include "object/notification.h"
 #include "object/task.h"
 #include "panic.h"
 #include "rt.h"
@@ -58,6 +59,7 @@ void thread_kill(thread_t *t)
     if (t->state == THREAD_READY && k_link_linked(&t->qlink))
         sched_dequeue(t);
     ipc_cancel(t);
+    notification_cancel(t);
     t->faulting = 0;
     t->state = THREAD_DEAD;
     arch_stack_deregister(t->stack_id);
@@ -90,7 +92,8 @@ const char *thread_state_name(thread_state_t s)
     static const char *const names[THREAD_STATE_COUNT] = {
         [THREAD_RUNNING] = "running",           [THREAD_READY] = "ready",
         [THREAD_BLOCKED_SEND] = "blocked-send", [THREAD_BLOCKED_RECV] = "blocked-recv",
-        [THREAD_BLOCKED_REPLY] = "blocked-reply", [THREAD_DEAD] = "dead",
+        [THREAD_BLOCKED_REPLY] = "blocked-reply", [THREAD_BLOCKED_NOTIFY] = "blocked-notify",
+        [THREAD_DEAD] = "dead",
     };
     return (unsigned)s < THREAD_STATE_COUNT ? names[s] : "?";
 }

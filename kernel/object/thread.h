@@ -17,6 +17,7 @@ typedef enum thread_state {
     THREAD_BLOCKED_SEND,  /* in an endpoint's send queue (send or call) */
     THREAD_BLOCKED_RECV,  /* in an endpoint's receive queue */
     THREAD_BLOCKED_REPLY, /* called; waits for the server in reply_from to answer */
+    THREAD_BLOCKED_NOTIFY,/* waits on the notification blocked_ntfn */
     THREAD_DEAD,
     THREAD_STATE_COUNT
 } thread_state_t;
@@ -36,6 +37,7 @@ typedef struct thread {
     k_link_t qlink;             /* run queue or endpoint queue */
     k_link_t task_link;         /* the task's list of live threads */
     struct endpoint *blocked_on;/* BLOCKED_SEND / BLOCKED_RECV */
+    struct notification *blocked_ntfn; /* BLOCKED_NOTIFY */
     uint64_t ipc_badge;         /* badge of the send handle, while BLOCKED_SEND */
     struct thread *reply_to;    /* server side: the caller waiting for our reply */
     struct thread *reply_from;  /* caller side: the server that owes us a reply */

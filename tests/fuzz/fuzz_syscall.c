@@ -42,9 +42,7 @@ static void boot(void)
     k_cpu_init();
     sched_init();
     trace_init(K_TRACE_MASK_ALL);
-    thread_pool_reset();
-    task_pool_reset();
-    endpoint_pool_reset();
+    kobject_pools_reset();
     halt_init();
     invariants_enable(1);
     stats_init(NULL);

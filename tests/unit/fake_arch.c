@@ -28,8 +28,9 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
     regs->rdi = arg;
 }
 
-void arch_idle(void)
+void arch_idle(uint16_t wake_lines)
 {
+    (void)wake_lines;
 }
 
 void arch_halt(int status)
@@ -65,6 +66,12 @@ void arch_outb(uint16_t port, uint8_t value)
 {
     if (fake_arch_outb)
         fake_arch_outb(port, value);
+}
+
+void arch_io_permit(const arch_io_range_t *ranges, unsigned n)
+{
+    (void)ranges;
+    (void)n;
 }
 
 uint64_t arch_time_ns(void)

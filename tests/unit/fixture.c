@@ -25,9 +25,7 @@ void fx_reset(void)
     k_cpu_init();
     sched_init();
     trace_init(K_TRACE_MASK_ALL);
-    thread_pool_reset();
-    task_pool_reset();
-    endpoint_pool_reset();
+    kobject_pools_reset();
     halt_init();
     fake_arch_time = 0;
     fake_arch_fail_copies = 0;

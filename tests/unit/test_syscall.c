@@ -129,7 +129,8 @@ START_TEST(every_call_and_error_has_a_name)
         "try_send",     "recv",        "try_recv",        "call",
         "reply",        "reply_recv",  "endpoint_create", "handle_copy",
         "handle_close", "handle_info", "thread_create",   "thread_exit",
-        "kill",         "fault_handler",
+        "kill",         "fault_handler", "notification_create", "signal",
+        "wait",         "poll",        "irq_bind",        "irq_ack",
     };
     for (unsigned nr = 0; nr < MS_SYS_COUNT; nr++)
         ck_assert_str_eq(syscall_name(nr), calls[nr]);

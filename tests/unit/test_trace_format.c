@@ -389,7 +389,7 @@ START_TEST(every_kind_has_its_name)
         [K_EV_IPC_SEND] = "ipc.send",         [K_EV_IPC_CALL] = "ipc.call",           [K_EV_IPC_REPLY] = "ipc.reply",
         [K_EV_IPC_WAIT] = "ipc.wait",         [K_EV_SYSCALL_ERROR] = "syscall.error", [K_EV_PRINT] = "print",
         [K_EV_KERNEL_HALT] = "kernel.halt",   [K_EV_IRQ] = "irq",                     [K_EV_PREEMPT] = "preempt",
-        [K_EV_EXCEPTION] = "exception",
+        [K_EV_EXCEPTION] = "exception", [K_EV_NOTIFY] = "notify",
     };
     for (unsigned k = 0; k < K_EV_COUNT; k++) {
         ck_assert_ptr_nonnull(names[k]);

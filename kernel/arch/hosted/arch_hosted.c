@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "arch/arch.h"
 #include "boot.h"
@@ -78,21 +79,47 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
     regs->rflags = 0x202; /* IF set, as user mode always runs */
 }
 
-/* The idle CPU waits for the next interrupt. On the virtual clock nothing
- * happens between events, so time jumps to the PIT's next edge (real
- * hardware would sit in hlt until then). Returns when no device will ever
- * interrupt: the kernel then stops the machine. */
-void arch_idle(void)
+/* COM1's receiver gets what console_in has, as much as its FIFO takes.
+ * Returns 0 once the input has ended. */
+static int feed_console(void)
+{
+    if (m.cfg.console_in < 0)
+        return 0;
+    uint8_t buf[HW_UART_FIFO_SIZE];
+    unsigned room = hw_uart_rx_room(&m.pc.uart);
+    if (room == 0)
+        return 1;
+    ssize_t n = read(m.cfg.console_in, buf, room < sizeof buf ? room : sizeof buf);
+    if (n <= 0) {
+        m.cfg.console_in = -1;
+        return 0;
+    }
+    for (ssize_t i = 0; i < n; i++)
+        hw_uart_receive(&m.pc.uart, buf[i]);
+    return 1;
+}
+
+/* The idle CPU waits for the next interrupt that can wake a thread. On the
+ * virtual clock nothing else happens in between: the only source of such
+ * interrupts is COM1's input, read now (real hardware would sit in hlt until
+ * a key arrives). Returns when none can come any more. */
+void arch_idle(uint16_t wake_lines)
 {
     for (;;) {
         if (hw_pic_pending(&m.pc.pic))
             hw_cpu_restart(interrupt_vector, (void *)(uintptr_t)hw_pic_ack(&m.pc.pic));
-        uint64_t ns = hw_pit_next_event_ns(&m.pc.pit);
-        if (ns == HW_PIT_NEVER)
+        if (!(wake_lines & (1u << HW_UART_COM1_IRQ)) || !feed_console())
             return;
-        hw_clock_advance(&m.clock, ns);
-        hw_pc_advance(&m.pc, ns);
     }
+}
+
+void arch_io_permit(const arch_io_range_t *ranges, unsigned n)
+{
+    hw_io_range_t io[HW_CPU_IO_RANGES];
+    unsigned count = n < HW_CPU_IO_RANGES ? n : HW_CPU_IO_RANGES;
+    for (unsigned i = 0; i < count; i++)
+        io[i] = (hw_io_range_t){.first = ranges[i].first, .last = ranges[i].last};
+    hw_cpu_set_io_permissions(&m.pc.bus, io, count);
 }
 
 uint8_t arch_inb(uint16_t port)
@@ -279,7 +306,7 @@ int hosted_run(const hosted_config_t *cfg, hosted_result_t *result)
      * read-only into every address space; here they are the simulator
      * executable's own read-only segments, which tasks may read. */
     dl_iterate_phdr(collect_image, &m.boot);
-    if (hw_pc_init(&m.pc, NULL, NULL, NULL) != 0) {
+    if (hw_pc_init(&m.pc, cfg->console_out, NULL, cfg->console_ctx) != 0) {
         errno = EINVAL;
         return -1;
     }

@@ -28,6 +28,12 @@ typedef struct hosted_config {
     int no_fastpath;        /* turn the kernel's IPC fast path off */
     int check_invariants;   /* check the kernel's invariants after every entry */
     struct k_syscall_stats *stats; /* filled with system call counts, if not NULL */
+    /* COM1: what the UART transmits goes to console_out (NULL: nowhere);
+     * what it receives comes from the file descriptor console_in (-1:
+     * nothing), read while the machine is idle and a driver waits for it. */
+    void (*console_out)(void *ctx, uint8_t byte);
+    void *console_ctx;
+    int console_in;
     hosted_sink_t sink;
 } hosted_config_t;
 

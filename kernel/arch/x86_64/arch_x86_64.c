@@ -93,10 +93,16 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
 /* The kernel idles only when an interrupt can wake a thread: wait for it
  * with interrupts on. It arrives through the IDT as a kernel entry
  * (x86_trap), which starts over on an empty kernel stack. */
-void arch_idle(void)
+void arch_idle(uint16_t wake_lines)
 {
+    (void)wake_lines;
     for (;;)
         __asm__ volatile("sti; hlt; cli");
+}
+
+void arch_io_permit(const arch_io_range_t *ranges, unsigned n)
+{
+    x86_tss_io_permit(ranges, n);
 }
 
 uint8_t arch_inb(uint16_t port)

@@ -84,6 +84,31 @@ static void tss_init(uintptr_t kstack_top, uintptr_t ist_top)
     rt_memset(tss.iomap, 0xff, sizeof tss.iomap);
 }
 
+/* What the bitmap allows now, to deny it again cheaply at the next change. */
+static arch_io_range_t allowed[ARCH_IO_RANGES_MAX];
+static unsigned nallowed;
+
+static void set_ports(const arch_io_range_t *r, int allow)
+{
+    for (uint32_t p = r->first; p <= r->last; p++) {
+        if (allow)
+            tss.iomap[p / 8] &= (uint8_t)~(1u << (p % 8));
+        else
+            tss.iomap[p / 8] |= (uint8_t)(1u << (p % 8));
+    }
+}
+
+void x86_tss_io_permit(const arch_io_range_t *ranges, unsigned n)
+{
+    for (unsigned i = 0; i < nallowed; i++)
+        set_ports(&allowed[i], 0);
+    nallowed = n < ARCH_IO_RANGES_MAX ? n : ARCH_IO_RANGES_MAX;
+    for (unsigned i = 0; i < nallowed; i++) {
+        allowed[i] = ranges[i];
+        set_ports(&allowed[i], 1);
+    }
+}
+
 static void set_gate(unsigned vec, uint64_t handler, uint8_t ist)
 {
     idt[vec] = (idt_gate_t){.offset_lo = (uint16_t)handler,

@@ -78,6 +78,8 @@ void x86_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- desc.c: GDT, TSS, IDT, system call MSRs ---- */
 void desc_init(uintptr_t kstack_top, uintptr_t ist_top);
+/* The TSS I/O bitmap allows exactly these ranges (all ports else denied). */
+void x86_tss_io_permit(const arch_io_range_t *ranges, unsigned n);
 
 
 /* ---- paging.c: physical frames and the page tables of each address space ---- */

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "list.h"
+
 struct thread;
 
 typedef struct k_cpu {
@@ -13,6 +15,7 @@ typedef struct k_cpu {
     const void *io_task;     /* the task whose I/O grants the CPU has loaded */
     uint32_t io_version;     /* ... and their version */
     uint64_t entries;        /* kernel entries so far */
+    k_list_t doomed;         /* THREAD_DOOMED threads, killed when the entry ends */
 } k_cpu_t;
 
 extern k_cpu_t k_cpu0;

@@ -3,6 +3,7 @@
 
 #include "arch/arch.h"
 #include "cpu.h"
+#include "exception.h"
 #include "fastpath.h"
 #include "halt.h"
 #include "interrupt.h"
@@ -110,6 +111,7 @@ static void idle(k_cpu_t *cpu)
 void k_exit_to_user(void)
 {
     k_cpu_t *cpu = k_cpu();
+    exception_settle();
     if (halt_run_over()) {
         if (cpu->current && cpu->current->state != THREAD_RUNNING)
             cpu->current = NULL; /* it ended: nothing will run again */

@@ -1,6 +1,7 @@
 /* CPU exceptions: traced, then IPC to a fault handler, L4-style, or the end of the task. */
 #include "exception.h"
 
+#include "cpu.h"
 #include "ipc.h"
 #include "object/endpoint.h"
 #include "object/task.h"
@@ -56,13 +57,22 @@ void exception_deliver(thread_t *t, unsigned vector, uint64_t error, uint64_t ad
     ipc_fault_call(t, ep, t->task->fault_badge);
 }
 
-void exception_resolve(thread_t *t, const uint64_t *w)
+/* Killing at once could end any task, the one whose IPC operation is still
+ * under way included; so t waits, off every queue, for the entry's end. */
+static void doom(thread_t *t)
 {
     t->faulting = 0;
+    t->state = THREAD_DOOMED;
+    k_list_push_tail(&k_cpu()->doomed, &t->qlink);
+}
+
+void exception_resolve(thread_t *t, const uint64_t *w)
+{
     if (w[0] != MS_FAULT_RESUME) {
-        kill_for_exception(t);
+        doom(t);
         return;
     }
+    t->faulting = 0;
     if (w[1])
         t->regs.rip = w[1];
     sched_enqueue(t);
@@ -70,6 +80,15 @@ void exception_resolve(thread_t *t, const uint64_t *w)
 
 void exception_unhandled(thread_t *t)
 {
-    t->faulting = 0;
-    kill_for_exception(t);
+    doom(t);
+}
+
+void exception_settle(void)
+{
+    k_link_t *l;
+    while ((l = k_list_pop_head(&k_cpu()->doomed))) {
+        thread_t *t = K_CONTAINER_OF(l, thread_t, qlink);
+        t->state = THREAD_READY; /* off every queue, as a woken thread is, for the kill */
+        kill_for_exception(t);
+    }
 }

@@ -15,11 +15,14 @@ const char *exception_name(unsigned vector);
 void exception_deliver(thread_t *t, unsigned vector, uint64_t error, uint64_t addr);
 
 /* The fault handler answered faulting thread t with words w: resume it (at
- * w[1] if not 0) or kill its task. */
+ * w[1] if not 0) or doom it: its task dies when the kernel entry ends. */
 void exception_resolve(thread_t *t, const uint64_t *w);
 
-/* Faulting thread t lost its fault handler (MS_E_DEAD and the like): its task
- * dies, as if it had none. */
+/* Faulting thread t lost its fault handler (MS_E_DEAD and the like): doomed,
+ * its task dies when the kernel entry ends, as if it had no handler. */
 void exception_unhandled(thread_t *t);
+
+/* The end of a kernel entry: kills the tasks of the doomed threads. */
+void exception_settle(void);
 
 #endif

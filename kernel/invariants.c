@@ -170,6 +170,8 @@ static thread_state_t check_thread(thread_t *t)
     if (t->prio > t->task->max_prio)
         FAIL("thread-prio", "thread %s:%u has priority %u above its task's %u", tname(t), thread_tid(t), t->prio,
              t->task->max_prio);
+    if (t->state == THREAD_DOOMED)
+        FAIL("thread-doomed", "thread %s:%u outlived the entry that doomed it", tname(t), thread_tid(t));
     int queued = t->state == THREAD_READY || t->state == THREAD_BLOCKED_SEND || t->state == THREAD_BLOCKED_RECV ||
                  t->state == THREAD_BLOCKED_NOTIFY;
     if (k_link_linked(&t->qlink) != queued)

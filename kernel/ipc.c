@@ -128,7 +128,6 @@ static void unblock(thread_t *t, int err)
     if (t->faulting) {
         t->blocked_on = NULL;
         t->ipc_flags = 0;
-        t->state = THREAD_READY; /* off every queue, as a woken thread is, until it dies */
         exception_unhandled(t);
         return;
     }
@@ -297,6 +296,10 @@ void ipc_cancel(thread_t *t)
         t->reply_from->reply_to = NULL;
         t->reply_from = NULL;
     }
+}
+
+void ipc_release_caller(thread_t *t)
+{
     thread_t *caller = t->reply_to;
     if (caller) {
         t->reply_to = NULL;

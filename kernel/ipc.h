@@ -25,9 +25,13 @@ int ipc_recv(thread_t *t, uint64_t h, int blocking);
 int ipc_reply(thread_t *t);
 int ipc_reply_recv(thread_t *t, uint64_t h);
 
-/* t is dying: takes it out of any endpoint queue, cuts its reply links and
- * fails the caller waiting for its reply (MS_E_DEAD). */
+/* t is dying: takes it out of any endpoint queue and forgets the server it
+ * waits on. Call while t's state still says where it is blocked. */
 void ipc_cancel(thread_t *t);
+
+/* t is dead: fails the caller waiting for its reply (MS_E_DEAD). That may
+ * kill more threads (a faulting caller dies of it), t's task included. */
+void ipc_release_caller(thread_t *t);
 
 /* Faulting thread t (the current one) calls its fault handler endpoint ep:
  * the message is t's fault report (ms_abi.h), badged with badge. */

@@ -58,6 +58,8 @@ void thread_kill(thread_t *t)
         return;
     if (t->state == THREAD_READY && k_link_linked(&t->qlink))
         sched_dequeue(t);
+    if (t->state == THREAD_DOOMED)
+        k_link_remove(&t->qlink); /* off the CPU's doomed list: it dies now instead */
     ipc_cancel(t);
     notification_cancel(t);
     t->faulting = 0;
@@ -66,6 +68,8 @@ void thread_kill(thread_t *t)
     task_t *task = t->task;
     k_link_remove(&t->task_link);
     task->nthreads--;
+    /* Last, once t is dead and off its task: the caller this wakes may end t's task. */
+    ipc_release_caller(t);
     if (task->nthreads == 0)
         task_end(task, TASK_EXITED, task->state == TASK_ALIVE ? 0 : task->status);
     k_cpu_t *cpu = k_cpu();
@@ -93,7 +97,7 @@ const char *thread_state_name(thread_state_t s)
         [THREAD_RUNNING] = "running",           [THREAD_READY] = "ready",
         [THREAD_BLOCKED_SEND] = "blocked-send", [THREAD_BLOCKED_RECV] = "blocked-recv",
         [THREAD_BLOCKED_REPLY] = "blocked-reply", [THREAD_BLOCKED_NOTIFY] = "blocked-notify",
-        [THREAD_DEAD] = "dead",
+        [THREAD_DOOMED] = "doomed", [THREAD_DEAD] = "dead",
     };
     return (unsigned)s < THREAD_STATE_COUNT ? names[s] : "?";
 }

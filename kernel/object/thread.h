@@ -18,6 +18,7 @@ typedef enum thread_state {
     THREAD_BLOCKED_RECV,  /* in an endpoint's receive queue */
     THREAD_BLOCKED_REPLY, /* called; waits for the server in reply_from to answer */
     THREAD_BLOCKED_NOTIFY,/* waits on the notification blocked_ntfn */
+    THREAD_DOOMED,        /* lost its fault handler: dies at the end of this kernel entry */
     THREAD_DEAD,
     THREAD_STATE_COUNT
 } thread_state_t;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "exception.h"
 #include "fastpath.h"
 #include "halt.h"
 #include "handle.h"
@@ -77,6 +78,7 @@ static thread_t *schedule(void)
 {
     k_cpu_t *cpu = k_cpu();
     thread_t *next = NULL;
+    exception_settle();
     if (!halt_run_over())
         next = sched_choose();
     else if (cpu->current && cpu->current->state != THREAD_RUNNING)

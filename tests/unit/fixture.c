@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "exception.h"
 #include "halt.h"
 #include "handle.h"
 #include "invariants.h"
@@ -107,6 +108,7 @@ uint64_t fx_syscall(thread_t *t, uint64_t nr, arch_regs_t regs)
 {
     load_syscall(t, nr, regs);
     syscall_dispatch(t);
+    exception_settle(); /* as the kernel's exit path does */
     invariants_check(); /* every unit test keeps the whole kernel consistent */
     return t->regs.rax;
 }
@@ -114,6 +116,7 @@ uint64_t fx_syscall(thread_t *t, uint64_t nr, arch_regs_t regs)
 thread_t *fx_schedule(void)
 {
     k_cpu_t *cpu = k_cpu();
+    exception_settle();
     thread_t *next = sched_choose();
     cpu->previous = next;
     if (cpu->reap) {

@@ -144,6 +144,59 @@ START_TEST(losing_the_handler_endpoint_kills_it)
 }
 END_TEST
 
+/* A task whose thread t faults and whose other thread, the handler, has
+ * received the fault (the fuzzer found these). */
+static thread_t *sibling_fault(thread_t **handler, ms_handle_t *ep)
+{
+    fx_reset();
+    thread_t *sib = fx_spawn("family", 20);
+    thread_t *t = fx_thread(sib->task, 10);
+    *ep = fx_endpoint(sib->task, MS_RIGHTS_ALL);
+    handle_entry_t *e;
+    ck_assert_int_eq(handle_lookup(&sib->task->handles, *ep, KOBJ_ENDPOINT, 0, &e), MS_OK);
+    task_set_fault_handler(sib->task, (endpoint_t *)e->obj, 5);
+    fx_run(sib);
+    ck_assert_uint_eq(fx_syscall(sib, MS_SYS_RECV, fx_msg(*ep, 0, 0, NULL)), MS_OK);
+    fx_run(t);
+    fault(6, 0, 0);
+    ck_assert_ptr_eq(sib->reply_to, t);
+    fx_run(sib);
+    *handler = sib;
+    return t;
+}
+
+static void assert_killed_by_exception(task_t *task)
+{
+    ck_assert_int_eq(task->state, TASK_KILLED);
+    ck_assert_int_eq(task->nthreads, 0);
+    k_trace_event_t ev;
+    ck_assert_int_eq(fx_find_event(K_EV_TASK_KILL, &ev), 1);
+    ck_assert_uint_eq(ev.a[1], K_REASON_EXCEPTION);
+}
+
+START_TEST(a_sibling_handler_that_exits_takes_the_task_down)
+{
+    thread_t *h2;
+    ms_handle_t ep;
+    thread_t *t = sibling_fault(&h2, &ep);
+    fx_syscall(h2, MS_SYS_THREAD_EXIT, (arch_regs_t){0});
+    ck_assert_int_eq(t->state, THREAD_DEAD);
+    assert_killed_by_exception(t->task);
+}
+END_TEST
+
+START_TEST(a_sibling_handler_may_order_its_own_end)
+{
+    thread_t *h2;
+    ms_handle_t ep;
+    thread_t *t = sibling_fault(&h2, &ep);
+    const uint64_t w[1] = {MS_FAULT_KILL};
+    fx_syscall(h2, MS_SYS_REPLY_RECV, fx_msg(ep, 0, 1, w));
+    ck_assert_int_eq(h2->state, THREAD_DEAD);
+    assert_killed_by_exception(t->task);
+}
+END_TEST
+
 START_TEST(fast_path_leaves_fault_replies_to_the_ordinary_path)
 {
     setup(1);
@@ -198,6 +251,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, handler_may_order_the_kill);
     tcase_add_test(tc, a_handler_that_moves_on_lets_it_die);
     tcase_add_test(tc, losing_the_handler_endpoint_kills_it);
+    tcase_add_test(tc, a_sibling_handler_that_exits_takes_the_task_down);
+    tcase_add_test(tc, a_sibling_handler_may_order_its_own_end);
     tcase_add_test(tc, fast_path_leaves_fault_replies_to_the_ordinary_path);
     tcase_add_test(tc, fault_handler_call_checks_its_handles);
     tcase_add_test(tc, every_exception_has_its_name);

@@ -1,5 +1,6 @@
 /* The arch interface over the simulated PC (hwmodel/): the kernel's only contact with the host. */
 #include <assert.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <link.h>
 #include <stddef.h>
@@ -227,9 +228,18 @@ static void exception_vector(unsigned vector, uint64_t error, uint64_t addr)
 /* A trap while the kernel ran: a kernel bug, reported as a panic. */
 static void kernel_fault(unsigned vector, uint64_t rip, uint64_t addr)
 {
-    char msg[128];
-    snprintf(msg, sizeof msg, "CPU exception %u in the kernel at rip %#llx (address %#llx)", vector,
-             (unsigned long long)rip, (unsigned long long)addr);
+    char msg[256];
+    Dl_info where = {0};
+    /* file+offset is what addr2line -e file takes, whatever the load address. */
+    if (dladdr((void *)(uintptr_t)rip, &where) && where.dli_fname) {
+        const char *file = strrchr(where.dli_fname, '/');
+        snprintf(msg, sizeof msg, "CPU exception %u in the kernel at rip %#llx (%s+%#llx, address %#llx)", vector,
+                 (unsigned long long)rip, file ? file + 1 : where.dli_fname,
+                 (unsigned long long)(rip - (uintptr_t)where.dli_fbase), (unsigned long long)addr);
+    } else {
+        snprintf(msg, sizeof msg, "CPU exception %u in the kernel at rip %#llx (address %#llx)", vector,
+                 (unsigned long long)rip, (unsigned long long)addr);
+    }
     arch_panic(msg, NULL);
 }
 

@@ -54,6 +54,7 @@ set(MS_EXAMPLE_SOURCES
   examples/bench/manifest.c
   examples/deadlock/deadlock.c
   examples/faults/faults.c
+  examples/console/console.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)

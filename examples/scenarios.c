@@ -8,6 +8,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_pingpong,
     &scenario_deadlock,
     &scenario_faults,
+    &scenario_console,
     &scenario_bench_ipc,
     0,
 };

@@ -9,6 +9,7 @@ extern const ms_manifest_t scenario_pingpong;
 extern const ms_manifest_t scenario_bench_ipc;
 extern const ms_manifest_t scenario_deadlock;
 extern const ms_manifest_t scenario_faults;
+extern const ms_manifest_t scenario_console;
 
 /* Every scenario, in --list order, ending with NULL. */
 extern const ms_manifest_t *const scenarios[];

@@ -17,6 +17,7 @@
 #include "rt.h"
 
 #define KNOWN_MAX 32
+#define FUZZ_RAISE 255 /* in the mix: raise a CPU exception instead of a call */
 #define SLOTS 6
 #define SCRATCH_SIZE 8192
 
@@ -216,6 +217,9 @@ static const struct {
     {MS_SYS_REPLY_RECV, 5},   {MS_SYS_ENDPOINT_CREATE, 40}, {MS_SYS_HANDLE_COPY, 60}, {MS_SYS_HANDLE_CLOSE, 40},
     {MS_SYS_HANDLE_INFO, 40}, {MS_SYS_THREAD_CREATE, 12}, {MS_SYS_THREAD_EXIT, 2},   {MS_SYS_KILL, 6},
     {MS_SYS_EXIT, 1},         {MS_SYS_COUNT, 12}, /* a number outside the table */
+    {MS_SYS_NOTIFICATION_CREATE, 10}, {MS_SYS_SIGNAL, 30}, {MS_SYS_WAIT, 4}, {MS_SYS_POLL, 30},
+    {MS_SYS_IRQ_BIND, 8},     {MS_SYS_IRQ_ACK, 8},        {MS_SYS_FAULT_HANDLER, 6},
+    {FUZZ_RAISE, 3}, /* not a call: a CPU exception */
 };
 
 /* A hoarder never closes a handle, so its table and the kernel's pools fill
@@ -292,6 +296,27 @@ static void fuzz_one(fthread_t *ft)
     case MS_SYS_KILL:
         regs.rdi = pick_handle(ft);
         ms_syscall(MS_SYS_KILL, &regs);
+        break;
+    case MS_SYS_NOTIFICATION_CREATE:
+        if (ms_notification_create(&h) == MS_OK)
+            remember(ft->sh, h);
+        break;
+    case MS_SYS_SIGNAL:
+    case MS_SYS_WAIT:
+    case MS_SYS_POLL:
+    case MS_SYS_IRQ_BIND:
+    case MS_SYS_IRQ_ACK:
+    case MS_SYS_FAULT_HANDLER:
+        regs = (ms_sysregs_t){.rdi = pick_handle(ft),
+                              .rsi = rng_below(r, 2) ? pick_handle(ft) : special_int(r),
+                              .w = {rng_below(r, 4) ? rng_below(r, 64) : special_int(r)}};
+        ms_syscall(nr, &regs);
+        break;
+    case FUZZ_RAISE: /* the exception is the kernel entry that counts as this iteration's call */
+        if (rng_below(r, 2))
+            __asm__ volatile("int3"); /* a handler resumes it; without one the task dies */
+        else
+            __builtin_trap();
         break;
     case MS_SYS_COUNT:
         regs = (ms_sysregs_t){.rdi = special_int(r), .rsi = special_int(r)};

@@ -10,6 +10,8 @@
 #define FUZZ_H_SHARED 1 /* the endpoint all fuzz tasks share: send, receive, grant */
 #define FUZZ_H_OWN 2    /* an endpoint of its own: send, receive, grant */
 #define FUZZ_H_NEXT 3   /* the next task's own endpoint: send and grant, badged */
+#define FUZZ_H_NTFN 4   /* a notification all fuzz tasks share: signal and wait */
+#define FUZZ_H_IRQ 5    /* IRQ line 5 (nothing raises it): control */
 
 #define FUZZ_TASKS_MAX MS_MANIFEST_TASKS_MAX
 

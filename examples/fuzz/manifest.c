@@ -12,6 +12,7 @@ void fuzz_manifest(ms_manifest_t *m, unsigned ntasks, const uint64_t *budget)
     m->name = "fuzz";
     m->description = "random system calls (microsim fuzz)";
     m->endpoints = 1 + ntasks; /* 0: shared; 1 + i: task i's own */
+    m->notifications = 1;
     m->ntasks = ntasks;
     for (unsigned i = 0; i < ntasks; i++) {
         ms_boot_task_t *t = &m->tasks[i];
@@ -28,5 +29,12 @@ void fuzz_manifest(ms_manifest_t *m, unsigned ntasks, const uint64_t *budget)
                                            .index = (uint8_t)(1 + (i + 1) % ntasks),
                                            .rights = MS_RIGHT_SEND | MS_RIGHT_GRANT,
                                            .badge = i + 1};
+        t->handles[3] = (ms_boot_handle_t){.slot = FUZZ_H_NTFN, .type = MS_OBJ_NOTIFICATION, .index = 0,
+                                           .rights = MS_RIGHT_SEND | MS_RIGHT_RECV};
+        t->handles[4] =
+            (ms_boot_handle_t){.slot = FUZZ_H_IRQ, .type = MS_OBJ_IRQ, .index = 5, .rights = MS_RIGHT_CONTROL};
+        /* Half of them send their faults to the shared endpoint. */
+        t->fault_ep = i % 2 ? 1 : 0;
+        t->fault_badge = 100 + i;
     }
 }

@@ -7,6 +7,8 @@
  */
 #include "fixture.h"
 #include "handle.h"
+#include "object/irq.h"
+#include "object/notification.h"
 #include "sched.h"
 
 #define ALL_COMBINATIONS 16u
@@ -138,6 +140,81 @@ static void partner_killed(world_t *w)
     ck_assert_int_eq(w->p->task->state, TASK_KILLED);
 }
 
+/* The caller's handle to a notification the partner owns and has signalled
+ * with 0x42; the caller also holds one with every right in ntfn_all. */
+static ms_handle_t ntfn_all;
+
+static void setup_notification(world_t *w)
+{
+    fx_run(w->p);
+    ck_assert_uint_eq(fx_syscall(w->p, MS_SYS_NOTIFICATION_CREATE, (arch_regs_t){0}), MS_OK);
+    ms_handle_t p_n = (ms_handle_t)w->p->regs.rdi;
+    ck_assert_uint_eq(fx_syscall(w->p, MS_SYS_SIGNAL, (arch_regs_t){.rdi = p_n, .rsi = 0x42}), MS_OK);
+    w->h = fx_share(w->t->task, w->p->task, p_n, w->rights, 0);
+    ntfn_all = fx_share(w->t->task, w->p->task, p_n, MS_RIGHTS_ALL, 0);
+    fx_run(w->t);
+}
+
+/* The caller's handle to IRQ line 5 and a notification with every right. */
+static void setup_irq(world_t *w)
+{
+    setup_notification(w);
+    ck_assert_int_eq(handle_install(&w->t->task->handles, &irq_line_get(5)->obj, w->rights, 0, &w->h), MS_OK);
+}
+
+static void setup_bound_irq(world_t *w)
+{
+    setup_irq(w);
+    irq_line_t *irq = irq_line_get(5);
+    notification_t *n = K_CONTAINER_OF(w->t->task->handles.slot[ntfn_all].obj, notification_t, obj);
+    irq_bind(irq, n, 1);
+    irq->awaiting_ack = 1; /* as after an interrupt */
+}
+
+static arch_regs_t signal_bits(world_t *w)
+{
+    return (arch_regs_t){.rdi = w->h, .rsi = 0x8};
+}
+
+static arch_regs_t bind_to_ntfn(world_t *w)
+{
+    return (arch_regs_t){.rdi = w->h, .rsi = ntfn_all, .rdx = 1};
+}
+
+static arch_regs_t handler_is_ntfn_owner(world_t *w)
+{
+    ms_handle_t ep = fx_endpoint(w->t->task, MS_RIGHTS_ALL);
+    return (arch_regs_t){.rdi = w->h, .rsi = ep};
+}
+
+static void signalled(world_t *w)
+{
+    notification_t *n = K_CONTAINER_OF(w->t->task->handles.slot[w->h].obj, notification_t, obj);
+    ck_assert_uint_eq(n->word, 0x42 | 0x8);
+}
+
+static void took_bits(world_t *w)
+{
+    ck_assert_uint_eq(w->t->regs.rdi, 0x42);
+}
+
+static void bound(world_t *w)
+{
+    (void)w;
+    ck_assert_ptr_nonnull(irq_line_get(5)->ntfn);
+}
+
+static void acknowledged(world_t *w)
+{
+    (void)w;
+    ck_assert_int_eq(irq_line_get(5)->awaiting_ack, 0);
+}
+
+static void handler_set(world_t *w)
+{
+    ck_assert_ptr_nonnull(w->t->task->fault_ep);
+}
+
 typedef struct rights_case {
     const char *name;
     uint64_t nr;
@@ -160,6 +237,12 @@ static const rights_case_t cases[] = {
     {"thread_create", MS_SYS_THREAD_CREATE, MS_RIGHT_CONTROL, setup_own_task, create_in_own_task, thread_created},
     {"kill a task", MS_SYS_KILL, MS_RIGHT_CONTROL, setup_partner_task, just_handle, partner_killed},
     {"kill a thread", MS_SYS_KILL, MS_RIGHT_CONTROL, setup_partner_thread, just_handle, partner_killed},
+    {"signal", MS_SYS_SIGNAL, MS_RIGHT_SEND, setup_notification, signal_bits, signalled},
+    {"wait", MS_SYS_WAIT, MS_RIGHT_RECV, setup_notification, just_handle, took_bits},
+    {"poll", MS_SYS_POLL, MS_RIGHT_RECV, setup_notification, just_handle, took_bits},
+    {"irq_bind", MS_SYS_IRQ_BIND, MS_RIGHT_CONTROL, setup_irq, bind_to_ntfn, bound},
+    {"irq_ack", MS_SYS_IRQ_ACK, MS_RIGHT_CONTROL, setup_bound_irq, just_handle, acknowledged},
+    {"fault_handler", MS_SYS_FAULT_HANDLER, MS_RIGHT_CONTROL, setup_own_task, handler_is_ntfn_owner, handler_set},
 };
 
 /* Case _i of the table with all 16 combinations of rights on its handle. */
@@ -252,6 +335,7 @@ END_TEST
 static const uint64_t handle_calls[] = {
     MS_SYS_SEND,        MS_SYS_TRY_SEND,    MS_SYS_RECV,         MS_SYS_TRY_RECV,      MS_SYS_CALL, MS_SYS_REPLY_RECV,
     MS_SYS_HANDLE_COPY, MS_SYS_HANDLE_CLOSE, MS_SYS_HANDLE_INFO, MS_SYS_THREAD_CREATE, MS_SYS_KILL,
+    MS_SYS_FAULT_HANDLER, MS_SYS_SIGNAL, MS_SYS_WAIT, MS_SYS_POLL, MS_SYS_IRQ_BIND, MS_SYS_IRQ_ACK,
 };
 #define NCALLS (sizeof handle_calls / sizeof handle_calls[0])
 
@@ -324,7 +408,8 @@ START_TEST(wrong_type_handles)
         uint64_t nr = handle_calls[i];
         if (nr == MS_SYS_HANDLE_COPY || nr == MS_SYS_HANDLE_CLOSE || nr == MS_SYS_HANDLE_INFO)
             continue; /* any type will do */
-        uint64_t wrong = nr == MS_SYS_THREAD_CREATE || nr == MS_SYS_KILL ? ep : MS_HANDLE_SELF;
+        uint64_t wrong =
+            nr == MS_SYS_THREAD_CREATE || nr == MS_SYS_KILL || nr == MS_SYS_FAULT_HANDLER ? ep : MS_HANDLE_SELF;
         expect_bad_handle(nr, wrong, &w, "a wrong-type");
     }
 }

@@ -178,6 +178,56 @@ __attribute__((noreturn)) static inline void ms_thread_exit(void)
     __builtin_unreachable();
 }
 
+static inline uint64_t ms_notification_create(ms_handle_t *out)
+{
+    ms_sysregs_t r = {0};
+    uint64_t err = ms_syscall(MS_SYS_NOTIFICATION_CREATE, &r);
+    if (err == MS_OK)
+        *out = (ms_handle_t)r.rdi;
+    return err;
+}
+
+static inline uint64_t ms_signal(ms_handle_t ntfn, uint64_t bits)
+{
+    ms_sysregs_t r = {.rdi = ntfn, .rsi = bits};
+    return ms_syscall(MS_SYS_SIGNAL, &r);
+}
+
+/* Blocks until some bits are signalled; takes them all. */
+static inline uint64_t ms_wait(ms_handle_t ntfn, uint64_t *bits)
+{
+    ms_sysregs_t r = {.rdi = ntfn};
+    uint64_t err = ms_syscall(MS_SYS_WAIT, &r);
+    *bits = err == MS_OK ? r.rdi : 0;
+    return err;
+}
+
+static inline uint64_t ms_poll(ms_handle_t ntfn, uint64_t *bits)
+{
+    ms_sysregs_t r = {.rdi = ntfn};
+    uint64_t err = ms_syscall(MS_SYS_POLL, &r);
+    *bits = err == MS_OK ? r.rdi : 0;
+    return err;
+}
+
+static inline uint64_t ms_irq_bind(ms_handle_t irq, ms_handle_t ntfn, uint64_t bits)
+{
+    ms_sysregs_t r = {.rdi = irq, .rsi = ntfn, .w = {bits}};
+    return ms_syscall(MS_SYS_IRQ_BIND, &r);
+}
+
+static inline uint64_t ms_irq_ack(ms_handle_t irq)
+{
+    ms_sysregs_t r = {.rdi = irq};
+    return ms_syscall(MS_SYS_IRQ_ACK, &r);
+}
+
+static inline uint64_t ms_fault_handler(ms_handle_t task, uint64_t endpoint)
+{
+    ms_sysregs_t r = {.rdi = task, .rsi = endpoint};
+    return ms_syscall(MS_SYS_FAULT_HANDLER, &r);
+}
+
 static inline uint64_t ms_kill(ms_handle_t h)
 {
     ms_sysregs_t r = {.rdi = h};

@@ -1,0 +1,98 @@
+/*
+ * console: a user-level driver for COM1, the PC's 16550 UART. It owns the
+ * UART's ports and IRQ 4 through handles, binds the IRQ to a notification,
+ * and echoes every byte it receives; each whole line it also reports.
+ * `printf 'hello\n' | microsim console` echoes hello.
+ */
+#include "ms/print.h"
+#include "ms/syscall.h"
+#include "scenarios.h"
+
+#define H_PORTS 1 /* COM1's ports, 0x3f8-0x3ff */
+#define H_IRQ 2   /* IRQ 4 */
+#define H_NTFN 3  /* where IRQ 4 arrives */
+
+#define COM1 0x3f8
+#define RBR 0 /* receive buffer (read) / THR transmit holding (write) / DLL with DLAB */
+#define IER 1 /* interrupt enable / DLM with DLAB */
+#define FCR 2
+#define LCR 3
+#define MCR 4
+#define LSR 5
+#define LSR_DATA_READY 0x01
+#define LINE_MAX 80
+
+static inline void outb(uint16_t port, uint8_t value)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t value;
+    __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+    return value;
+}
+
+/* 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on, an
+ * interrupt when data arrives, and OUT2 to let it reach the PIC. */
+static void uart_init(void)
+{
+    outb(COM1 + LCR, 0x80);
+    outb(COM1 + RBR, 1);
+    outb(COM1 + IER, 0);
+    outb(COM1 + LCR, 0x03);
+    outb(COM1 + FCR, 0x07);
+    outb(COM1 + IER, 0x01);
+    outb(COM1 + MCR, 0x08);
+}
+
+typedef struct line {
+    char text[LINE_MAX + 1];
+    unsigned len;
+} line_t;
+
+/* One received byte: echoed at once, and kept until its line is whole. */
+static void take(const ms_start_t *start, line_t *l, char c)
+{
+    outb(COM1 + RBR, (uint8_t)c);
+    if (c != '\n' && l->len < LINE_MAX) {
+        l->text[l->len++] = c;
+        return;
+    }
+    l->text[l->len] = '\0';
+    ms_printf("%s: got a line of %u bytes: %s\n", start->name, l->len, l->text);
+    l->len = 0;
+}
+
+static void console_driver(const ms_start_t *start)
+{
+    uart_init();
+    if (ms_irq_bind(H_IRQ, H_NTFN, 1) != MS_OK)
+        ms_exit(1);
+    line_t l = {.len = 0};
+    for (;;) {
+        uint64_t bits;
+        if (ms_wait(H_NTFN, &bits) != MS_OK)
+            ms_exit(1);
+        while (inb(COM1 + LSR) & LSR_DATA_READY)
+            take(start, &l, (char)inb(COM1 + RBR));
+        ms_irq_ack(H_IRQ);
+    }
+}
+
+const ms_manifest_t scenario_console = {
+    .name = "console",
+    .description = "a user-level UART driver echoes standard input (IRQ 4 bound to a notification)",
+    .notifications = 1,
+    .nioports = 1,
+    .ioports = {{.first = COM1, .last = COM1 + 7}},
+    .ntasks = 1,
+    .tasks = {
+        {.name = "console", .entry = console_driver, .prio = 50, .daemon = 1,
+         .handles = {{.slot = H_PORTS, .type = MS_OBJ_IOPORT, .index = 0, .rights = MS_RIGHT_SEND},
+                     {.slot = H_IRQ, .type = MS_OBJ_IRQ, .index = 4, .rights = MS_RIGHT_CONTROL},
+                     {.slot = H_NTFN, .type = MS_OBJ_NOTIFICATION, .index = 0,
+                      .rights = MS_RIGHT_SEND | MS_RIGHT_RECV}}},
+    },
+};

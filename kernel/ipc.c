@@ -44,13 +44,13 @@ static uint64_t transfer_handle(thread_t *src, thread_t *dst)
 }
 
 /* The event of a message from src to dst whose words are in regs. */
-static void trace_message_in(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
-                             uint64_t badge, uint64_t handle, const arch_regs_t *regs)
+static void trace_words(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
+                        uint64_t badge, uint64_t handle, uint64_t info, const uint64_t *words)
 {
     k_trace_event_t *ev = trace_begin(kind, src, dst);
     if (!ev)
         return;
-    uint64_t info = regs->rsi & ~(uint64_t)MS_INFO_HANDLE;
+    info &= ~(uint64_t)MS_INFO_HANDLE;
     if (handle != IPC_NO_HANDLE)
         info |= MS_INFO_HANDLE;
     ev->a[K_EV_ARG_EP] = ep_id;
@@ -58,7 +58,13 @@ static void trace_message_in(k_event_kind_t kind, const thread_t *src, const thr
     ev->a[K_EV_ARG_INFO] = info;
     ev->a[K_EV_ARG_HANDLE] = handle;
     for (unsigned i = 0; i < ms_info_words(info) && i < MS_MSG_WORDS; i++)
-        ev->a[K_EV_ARG_WORDS + i] = regs->mr[i];
+        ev->a[K_EV_ARG_WORDS + i] = words[i];
+}
+
+static void trace_message_in(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
+                             uint64_t badge, uint64_t handle, const arch_regs_t *regs)
+{
+    trace_words(kind, src, dst, ep_id, badge, handle, regs->rsi, regs->mr);
 }
 
 void ipc_trace_message(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
@@ -74,9 +80,11 @@ static void transfer_fault(thread_t *src, thread_t *dst, uint32_t ep_id, uint64_
     dst->regs.mr[0] = src->fault_vector;
     dst->regs.mr[1] = src->fault_error;
     dst->regs.mr[2] = src->fault_addr;
+    dst->regs.mr[3] = src->regs.rip;
     dst->regs.rsi = ms_info(MS_FAULT_LABEL, MS_FAULT_WORDS, 0, 0);
     dst->regs.rdi = badge;
-    ipc_trace_message(K_EV_IPC_CALL, src, dst, ep_id, badge, IPC_NO_HANDLE);
+    trace_words(K_EV_IPC_CALL, src, dst, ep_id, badge, IPC_NO_HANDLE,
+                ms_info(MS_FAULT_LABEL, MS_FAULT_TRACED_WORDS, 0, 0), dst->regs.mr);
 }
 
 /* Moves the message from src's registers and IPC buffer to dst's. A payload

@@ -192,15 +192,17 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
  * the kernel makes it call its task's fault handler endpoint (set by
  * fault_handler or the boot manifest) with this message, badged with the
  * badge of the handler's handle:
- *   label MS_FAULT_LABEL, 3 words: w0 vector, w1 error code, w2 faulting
- *   address (CR2, for #PF)
+ *   label MS_FAULT_LABEL, 4 words: w0 vector, w1 error code, w2 faulting
+ *   address (CR2, for #PF), w3 the instruction pointer of the fault (the
+ *   trace shows the first 3 words only: w3 is a host address when hosted)
  * The handler answers with reply: w0 MS_FAULT_RESUME (w1: a new rip, or 0 to
  * retry the same one; #BP and #DB already point past their instruction) or
  * MS_FAULT_KILL. A task with no handler, or whose handler goes away, is
  * killed (task.kill reason=exception).
  */
 #define MS_FAULT_LABEL 0xfa17u
-#define MS_FAULT_WORDS 3u
+#define MS_FAULT_WORDS 4u
+#define MS_FAULT_TRACED_WORDS 3u
 #define MS_FAULT_RESUME 1u
 #define MS_FAULT_KILL 2u
 #define MS_NO_HANDLE UINT64_MAX

@@ -66,7 +66,12 @@ START_TEST(handler_receives_the_fault_report)
     ck_assert_uint_eq(h->regs.mr[0], 14);
     ck_assert_uint_eq(h->regs.mr[1], 6);
     ck_assert_uint_eq(h->regs.mr[2], 0xdead0000);
+    ck_assert_uint_eq(h->regs.mr[3], 0x4000);
     ck_assert_uint_eq(h->regs.rdi, 77);
+    /* The trace leaves the instruction pointer out: hosted, it is a host address. */
+    k_trace_event_t ev;
+    ck_assert_int_eq(fx_find_event(K_EV_IPC_CALL, &ev), 1);
+    ck_assert_uint_eq(ms_info_words(ev.a[K_EV_ARG_INFO]), MS_FAULT_TRACED_WORDS);
     /* The faulting thread's own registers are untouched. */
     ck_assert_uint_eq(f->regs.rax, 1234);
     ck_assert_uint_eq(f->regs.rip, 0x4000);

@@ -55,6 +55,7 @@ set(MS_EXAMPLE_SOURCES
   examples/deadlock/deadlock.c
   examples/faults/faults.c
   examples/console/console.c
+  examples/hog/hog.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)

@@ -9,6 +9,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_deadlock,
     &scenario_faults,
     &scenario_console,
+    &scenario_hog,
     &scenario_bench_ipc,
     0,
 };

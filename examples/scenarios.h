@@ -10,6 +10,9 @@ extern const ms_manifest_t scenario_bench_ipc;
 extern const ms_manifest_t scenario_deadlock;
 extern const ms_manifest_t scenario_faults;
 extern const ms_manifest_t scenario_console;
+extern const ms_manifest_t scenario_hog;
+extern const ms_manifest_t scenario_bench_step; /* for microsim bench only */
+extern const ms_manifest_t scenario_bench_irq;
 
 /* Every scenario, in --list order, ending with NULL. */
 extern const ms_manifest_t *const scenarios[];

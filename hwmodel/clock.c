@@ -1,23 +1,18 @@
-/* The virtual clock. */
+/* The CPU's clock. */
 #include "clock.h"
 
-void hw_clock_init(hw_clock_t *clock, uint32_t entry_cost_ns)
+#include <time.h>
+
+uint64_t hw_clock_host_ns(void)
 {
-    clock->now_ns = 0;
-    clock->entry_cost_ns = entry_cost_ns;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-void hw_clock_tick_entry(hw_clock_t *clock)
+void hw_clock_init(hw_clock_t *clock, hw_clock_kind_t kind, uint32_t entry_cost_ns)
 {
-    clock->now_ns += clock->entry_cost_ns;
-}
-
-void hw_clock_advance(hw_clock_t *clock, uint64_t ns)
-{
-    clock->now_ns += ns;
-}
-
-uint64_t hw_clock_now(const hw_clock_t *clock)
-{
-    return clock->now_ns;
+    *clock = (hw_clock_t){.kind = kind, .entry_cost_ns = entry_cost_ns};
+    if (kind == HW_CLOCK_HOST)
+        clock->host_start_ns = hw_clock_host_ns();
 }

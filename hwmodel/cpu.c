@@ -32,6 +32,7 @@ static_assert(offsetof(hw_cpu_t, syscall_vector) == HW_CPU_SYSCALL_VECTOR, "layo
 static_assert(offsetof(hw_cpu_t, host_rsp) == HW_CPU_HOST_RSP, "layout shared with cpu_entry.S");
 static_assert(offsetof(hw_cpu_t, mode) == HW_CPU_MODE, "layout shared with cpu_entry.S");
 static_assert(offsetof(hw_cpu_t, trap_vector) == HW_CPU_TRAP_VECTOR, "layout shared with cpu_entry.S");
+static_assert(offsetof(hw_cpu_t, intr_vector) == HW_CPU_INTR_VECTOR, "layout shared with cpu_entry.S");
 
 #define KSTACK_SIZE (1u << 20)
 

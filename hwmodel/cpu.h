@@ -2,6 +2,7 @@
 #ifndef HW_CPU_H
 #define HW_CPU_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,10 @@ typedef void hw_cpu_trap_fn(unsigned vector, uint64_t error, uint64_t addr);
 /* A trap while the kernel ran (a kernel bug): never returns. */
 typedef void hw_cpu_fault_fn(unsigned vector, uint64_t rip, uint64_t addr);
 
+/* Where the CPU goes, on the kernel stack with the user state saved (full),
+ * when its INTR pin is raised in user mode or a single-step budget runs out. */
+typedef void hw_cpu_intr_fn(void);
+
 /* A range of ports user code may reach (the TSS I/O bitmap, as ranges). */
 typedef struct hw_io_range {
     uint16_t first, last;
@@ -45,6 +50,15 @@ typedef struct hw_cpu {
     void *kstack_map;                 /* the kernel stack mapping, guard page included */
     size_t kstack_map_size;
     unsigned kstack_id;               /* Valgrind stack id */
+    hw_cpu_intr_fn *intr_vector;
+    /* Single-stepping (the trap flag): while step is set, every user
+     * instruction traps (#DB) and counts in steps; when steps reaches
+     * step_budget (if not 0) the CPU enters intr_vector. */
+    volatile uint64_t step;
+    volatile uint64_t steps;
+    volatile uint64_t step_budget;
+    volatile uint64_t step_armed;     /* the next #DB ends the return to user: not an instruction */
+    volatile uint64_t intr_deferred;  /* INTR rose where it could not be taken */
 } hw_cpu_t;
 
 /* The one simulated CPU. */
@@ -84,6 +98,24 @@ __attribute__((noreturn)) void hw_cpu_restart(void (*fn)(void *), void *arg);
 int hw_cpu_traps_install(hw_cpu_trap_fn *trap_vector, hw_cpu_fault_fn *kernel_fault);
 void hw_cpu_traps_remove(void);
 
+/*
+ * The INTR pin, driven by an asynchronous host signal, HW_CPU_INTR_SIGNAL
+ * (the host clock's interval timer sends it). If user code was running, its whole state is saved (full
+ * frame) and the CPU continues in intr_vector on the kernel stack. Anywhere
+ * else (the kernel runs with interrupts off, the host, or the few
+ * instructions that switch modes) the signal only sets intr_deferred: the
+ * kernel samples the PIC on its way back to user mode, as the CPU would the
+ * moment it sets IF. Trap handlers and this one never nest.
+ */
+#define HW_CPU_INTR_SIGNAL SIGALRM
+int hw_cpu_intr_install(hw_cpu_intr_fn *intr_vector);
+void hw_cpu_intr_remove(void);
+
+/* Prepares a return to user code with the trap flag set, so that each user
+ * instruction traps: the frame becomes full (its FPU state saved from the
+ * CPU now, as a syscall return leaves it) and its flags get TF. */
+void hw_cpu_arm_step(uint64_t *frame);
+
 /* A trap vector calls this first thing on the kernel stack: Valgrind, which
  * saw the stack pointer move by sigreturn rather than by an instruction,
  * learns that the kernel stack below is usable again. A no-op otherwise. */
@@ -93,8 +125,14 @@ void hw_cpu_trap_landed(void);
  * return writes its last two words below the red zone (see cpu_entry.S). */
 void hw_cpu_prepare_full_return(uintptr_t rsp);
 
-/* The target of a redirected trap (assembly): calls trap_vector. */
+/* The targets of a redirected trap or interrupt (assembly): they call
+ * trap_vector and intr_vector. */
 void hw_cpu_trap_entry(void);
+void hw_cpu_intr_entry(void);
+void hw_cpu_save_fpu(void *area);
+
+/* The bounds of cpu_entry.S's code: the mode switches, never user code. */
+extern const char hw_cpu_entry_text_start[], hw_cpu_entry_text_end[];
 
 /* The I/O permission bitmap, as ranges: user in/out on these ports of bus
  * are emulated; any other port is #GP. */

@@ -5,6 +5,8 @@
 #define SLOT(r) (HW_REG_##r * 8)
 
     .text
+    .globl hw_cpu_entry_text_start
+hw_cpu_entry_text_start:        /* mode switches: never user code, see cpu_trap.c */
 
 /*
  * hw_cpu_syscall_entry: where the simulated `syscall` instruction lands (its
@@ -194,5 +196,32 @@ hw_cpu_trap_entry:
     ud2
     .cfi_endproc
     .size hw_cpu_trap_entry, . - hw_cpu_trap_entry
+
+/*
+ * hw_cpu_intr_entry: where an interrupt taken in user mode, or the end of a
+ * single-step budget, continues on the kernel stack, the user state saved.
+ */
+    .globl hw_cpu_intr_entry
+    .type hw_cpu_intr_entry, @function
+hw_cpu_intr_entry:
+    .cfi_startproc
+    .cfi_undefined rip
+    cld
+    xorl %ebp, %ebp
+    call *hw_cpu0+HW_CPU_INTR_VECTOR(%rip)
+    ud2
+    .cfi_endproc
+    .size hw_cpu_intr_entry, . - hw_cpu_intr_entry
+
+/* hw_cpu_save_fpu(void *area): FXSAVE of the CPU's FPU state into area. */
+    .globl hw_cpu_save_fpu
+    .type hw_cpu_save_fpu, @function
+hw_cpu_save_fpu:
+    fxsave (%rdi)
+    ret
+    .size hw_cpu_save_fpu, . - hw_cpu_save_fpu
+
+    .globl hw_cpu_entry_text_end
+hw_cpu_entry_text_end:
 
     .section .note.GNU-stack, "", @progbits

@@ -36,6 +36,7 @@
 #define HW_CPU_HOST_RSP 24
 #define HW_CPU_MODE 32
 #define HW_CPU_TRAP_VECTOR 40
+#define HW_CPU_INTR_VECTOR 128
 
 /* What the CPU is running (hw_cpu_t.mode): a signal handler decides by it
  * whether a trap came from user code, from the kernel, or from the host. */

@@ -1,10 +1,11 @@
 /*
- * The simulated CPU's exceptions: host signals raised by user code become x86
- * traps into the kernel. The handler runs on the interrupted user stack (no
+ * The simulated CPU's exceptions and interrupts: host signals raised by user
+ * code become x86 traps into the kernel, and an asynchronous host signal is
+ * its INTR pin. The handler runs on the interrupted user stack (no
  * sigaltstack: it does not return to the frames it leaves, see FIELD-NOTES),
  * copies the whole user state into the current frame, and rewrites the
- * signal's context so that sigreturn resumes in hw_cpu_trap_entry on the
- * kernel stack: the trap gate a real CPU would take.
+ * signal's context so that sigreturn resumes in hw_cpu_trap_entry (or
+ * hw_cpu_intr_entry) on the kernel stack: the gate a real CPU would take.
  */
 #include <signal.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #define RFLAGS_TF 0x100u
 #define RFLAGS_DF 0x400u
+#define VECTOR_DB 1
 #define VECTOR_GP 13
 #define VECTOR_PF 14
 
@@ -21,6 +23,8 @@ static const int trap_signals[] = {SIGSEGV, SIGFPE, SIGILL, SIGTRAP, SIGBUS};
 #define NTRAPS (sizeof trap_signals / sizeof trap_signals[0])
 
 static struct sigaction saved[NTRAPS];
+static struct sigaction saved_intr;
+static int intr_installed;
 
 /* The user registers, as the signal found them, into the current frame. */
 static void save_user_state(const ucontext_t *uc)
@@ -50,16 +54,55 @@ static void save_user_state(const ucontext_t *uc)
         memcpy((char *)f + HW_FRAME_FPU, uc->uc_mcontext.fpregs, 512);
 }
 
-/* sigreturn will continue in the trap gate, on the kernel stack. */
+/* sigreturn will continue at gate on the kernel stack, in kernel mode. */
+static void enter_gate(ucontext_t *uc, void (*gate)(void))
+{
+    save_user_state(uc);
+    hw_cpu0.mode = HW_MODE_KERNEL;
+    greg_t *g = uc->uc_mcontext.gregs;
+    g[REG_RIP] = (greg_t)(uintptr_t)gate;
+    g[REG_RSP] = (greg_t)hw_cpu0.kstack_top;
+    g[REG_EFL] &= ~(greg_t)(RFLAGS_TF | RFLAGS_DF);
+}
+
 static void enter_trap_gate(ucontext_t *uc, unsigned vector, uint64_t error, uint64_t addr)
 {
+    enter_gate(uc, hw_cpu_trap_entry);
     greg_t *g = uc->uc_mcontext.gregs;
-    g[REG_RIP] = (greg_t)(uintptr_t)hw_cpu_trap_entry;
-    g[REG_RSP] = (greg_t)hw_cpu0.kstack_top;
     g[REG_RDI] = vector;
     g[REG_RSI] = (greg_t)error;
     g[REG_RDX] = (greg_t)addr;
-    g[REG_EFL] &= ~(greg_t)(RFLAGS_TF | RFLAGS_DF);
+}
+
+static int in_entry_text(const ucontext_t *uc)
+{
+    uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    return rip >= (uintptr_t)hw_cpu_entry_text_start && rip < (uintptr_t)hw_cpu_entry_text_end;
+}
+
+/*
+ * A #DB while the simulator single-steps user code: one instruction done.
+ * Returns 0 if the trap is the user's own (TF set by user code, not by the
+ * simulator). The trap that follows the return to user mode ends the
+ * return's last instruction, not a user one: it does not count. A step that
+ * lands in the system call entry ends stepping, as real `syscall` clears TF
+ * through IA32_FMASK.
+ */
+static int single_step(ucontext_t *uc)
+{
+    if (!hw_cpu0.step)
+        return 0;
+    greg_t *g = uc->uc_mcontext.gregs;
+    if (hw_cpu0.step_armed) {
+        hw_cpu0.step_armed = 0;
+        return 1;
+    }
+    hw_cpu0.steps++;
+    if (in_entry_text(uc))
+        g[REG_EFL] &= ~(greg_t)RFLAGS_TF;
+    else if (hw_cpu0.step_budget && hw_cpu0.steps >= hw_cpu0.step_budget)
+        enter_gate(uc, hw_cpu_intr_entry);
+    return 1;
 }
 
 static void unblock(int sig)
@@ -76,12 +119,18 @@ static void on_trap(int sig, siginfo_t *si, void *ctx)
     unsigned vector = (unsigned)uc->uc_mcontext.gregs[REG_TRAPNO];
     uint64_t error = (uint64_t)uc->uc_mcontext.gregs[REG_ERR];
     uint64_t addr = vector == VECTOR_PF ? (uint64_t)(uintptr_t)si->si_addr : 0;
+    if (vector == VECTOR_DB && (hw_cpu0.mode != HW_MODE_USER || hw_cpu0.step) && sig == SIGTRAP) {
+        if (hw_cpu0.mode != HW_MODE_USER || !single_step(uc))
+            uc->uc_mcontext.gregs[REG_EFL] &= ~(greg_t)RFLAGS_TF; /* a step that left user mode */
+        return;
+    }
     switch (hw_cpu0.mode) {
     case HW_MODE_USER:
-        if (vector == VECTOR_GP && hw_cpu_emulate_io(uc))
+        if (vector == VECTOR_GP && hw_cpu_emulate_io(uc)) {
+            if (hw_cpu0.step)
+                hw_cpu0.steps++; /* emulated, it traps no #DB of its own */
             return; /* a permitted in/out: done, as if the CPU had run it */
-        save_user_state(uc);
-        hw_cpu0.mode = HW_MODE_KERNEL;
+        }
         enter_trap_gate(uc, vector, error, addr);
         return;
     case HW_MODE_KERNEL:
@@ -96,6 +145,48 @@ static void on_trap(int sig, siginfo_t *si, void *ctx)
     }
 }
 
+static void on_intr(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig;
+    (void)si;
+    ucontext_t *uc = ctx;
+    if (hw_cpu0.mode == HW_MODE_USER && !in_entry_text(uc) && !hw_cpu0.step_armed)
+        enter_gate(uc, hw_cpu_intr_entry);
+    else
+        hw_cpu0.intr_deferred = 1;
+}
+
+int hw_cpu_intr_install(hw_cpu_intr_fn *intr_vector)
+{
+    hw_cpu0.intr_vector = intr_vector;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_intr;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART; /* the simulator's own reads and writes go on */
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(HW_CPU_INTR_SIGNAL, &sa, &saved_intr) != 0)
+        return -1;
+    intr_installed = 1;
+    return 0;
+}
+
+void hw_cpu_intr_remove(void)
+{
+    if (intr_installed)
+        sigaction(HW_CPU_INTR_SIGNAL, &saved_intr, NULL);
+    intr_installed = 0;
+}
+
+void hw_cpu_arm_step(uint64_t *frame)
+{
+    if (!frame[HW_FRAME_FULL / 8]) {
+        hw_cpu_save_fpu((char *)frame + HW_FRAME_FPU);
+        frame[HW_FRAME_FULL / 8] = 1;
+    }
+    frame[HW_REG_RFLAGS] |= RFLAGS_TF;
+    hw_cpu0.step_armed = 1;
+}
+
 int hw_cpu_traps_install(hw_cpu_trap_fn *trap_vector, hw_cpu_fault_fn *kernel_fault)
 {
     hw_cpu0.trap_vector = trap_vector;
@@ -105,6 +196,7 @@ int hw_cpu_traps_install(hw_cpu_trap_fn *trap_vector, hw_cpu_fault_fn *kernel_fa
     sa.sa_sigaction = on_trap;
     sa.sa_flags = SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, HW_CPU_INTR_SIGNAL); /* INTR never nests in a trap */
     for (unsigned i = 0; i < NTRAPS; i++)
         if (sigaction(trap_signals[i], &sa, &saved[i]) != 0)
             return -1;

@@ -33,8 +33,3 @@ int hw_pc_init(hw_pc_t *pc, hw_uart_tx_fn *console, hw_port_unclaimed_fn *unclai
         return -1;
     return 0;
 }
-
-void hw_pc_advance(hw_pc_t *pc, uint64_t ns)
-{
-    hw_pit_advance(&pc->pit, ns);
-}

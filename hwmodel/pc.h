@@ -30,6 +30,9 @@ typedef struct hw_pc {
 int hw_pc_init(hw_pc_t *pc, hw_uart_tx_fn *console, hw_port_unclaimed_fn *unclaimed, void *ctx);
 
 /* Time passes: ns nanoseconds of the PIT's clock. */
-void hw_pc_advance(hw_pc_t *pc, uint64_t ns);
+static inline void hw_pc_advance(hw_pc_t *pc, uint64_t ns)
+{
+    hw_pit_advance(&pc->pit, ns);
+}
 
 #endif

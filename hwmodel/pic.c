@@ -216,6 +216,7 @@ void hw_pic_init(hw_pic_t *pic)
     atomic_init(&pic->lines, 0);
     chip_power_on(&pic->master, true, 0x08, ir_bit(HW_PIC_CASCADE_IRQ));
     chip_power_on(&pic->slave, false, 0x70, HW_PIC_CASCADE_IRQ);
+    pic->stale = true;
 }
 
 /* Async-signal-safe: one lock-free compare-and-swap loop on pic->lines. */
@@ -275,10 +276,13 @@ static void pic_sample(hw_pic_t *pic)
     pic_propagate_cascade(pic);
 }
 
-bool hw_pic_pending(hw_pic_t *pic)
+bool hw_pic_resample(hw_pic_t *pic)
 {
     pic_sample(pic);
-    return chip_request(&pic->master) >= 0;
+    pic->intr = chip_request(&pic->master) >= 0;
+    pic->seen_lines = atomic_load(&pic->lines);
+    pic->stale = false;
+    return pic->intr;
 }
 
 /* The slave's part of INTA, when the master named its cascade address. A
@@ -312,6 +316,7 @@ static uint8_t pic_inta(hw_pic_t *pic)
 
 uint8_t hw_pic_ack(hw_pic_t *pic)
 {
+    pic->stale = true;
     pic_take_lines(pic);
     uint8_t vector = pic_inta(pic);
     pic_propagate_cascade(pic);
@@ -328,6 +333,7 @@ static uint32_t pic_port_read(void *ctx, uint16_t port, unsigned size)
 {
     (void)size;
     hw_pic_t *pic = ctx;
+    pic->stale = true;
     pic_sample(pic);
     hw_pic_chip_t *c = pic_chip(pic, port);
     uint8_t value = (port & 1) ? c->imr : chip_read_command(c);
@@ -339,6 +345,7 @@ static void pic_port_write(void *ctx, uint16_t port, unsigned size, uint32_t val
 {
     (void)size;
     hw_pic_t *pic = ctx;
+    pic->stale = true;
     pic_sample(pic);
     hw_pic_chip_t *c = pic_chip(pic, port);
     if (port & 1)

@@ -51,6 +51,11 @@ typedef struct hw_pic_chip {
 typedef struct hw_pic {
     _Atomic uint32_t lines;
     hw_pic_chip_t master, slave;
+    /* hw_pic_pending's answer, good while `lines` still reads seen_lines
+     * and no port access or INTA has happened since (stale). */
+    uint32_t seen_lines;
+    bool intr;
+    bool stale;
 } hw_pic_t;
 
 /* Power-on state. The real 8259A's is undefined; the model starts as a PC
@@ -72,8 +77,18 @@ void hw_pic_lower(hw_pic_t *pic, unsigned irq);
 void hw_pic_set_line(hw_pic_t *pic, unsigned irq, bool level);
 
 /* Samples the lines and says whether the master asserts INTR: an unmasked
- * request of higher priority than anything in service. CPU thread only. */
-bool hw_pic_pending(hw_pic_t *pic);
+ * request of higher priority than anything in service. CPU thread only.
+ * Asked at every return to user mode and nearly always unchanged: inline,
+ * it answers from the last sample until a line moves or a port or INTA
+ * changes the chips (hw_pic_resample). */
+bool hw_pic_resample(hw_pic_t *pic);
+
+static inline bool hw_pic_pending(hw_pic_t *pic)
+{
+    if (!pic->stale && atomic_load_explicit(&pic->lines, memory_order_relaxed) == pic->seen_lines)
+        return pic->intr;
+    return hw_pic_resample(pic);
+}
 
 /*
  * The INTA cycle: returns the vector the CPU reads and moves the request from

@@ -57,22 +57,46 @@ static void pit_run_edges(hw_pit_t *pit)
     }
 }
 
-void hw_pit_advance(hw_pit_t *pit, uint64_t ns)
-{
-    uint64_t scaled = pit->frac + (ns % NS_PER_S) * HW_PIT_HZ;
-    pit->ticks += (ns / NS_PER_S) * HW_PIT_HZ + scaled / NS_PER_S;
-    pit->frac = (uint32_t)(scaled % NS_PER_S);
-    pit_run_edges(pit);
-}
-
-/* The smallest d with frac + d * HW_PIT_HZ >= pulses * 10^9. */
-uint64_t hw_pit_next_event_ns(const hw_pit_t *pit)
+/* The smallest d with frac + d * HW_PIT_HZ >= pulses * 10^9, from the time
+ * already played. */
+static uint64_t pit_due_ns(const hw_pit_t *pit)
 {
     if (!pit->counting)
         return HW_PIT_NEVER;
     uint64_t pulses = pit_next_edge(pit) - pit->ticks;
     uint64_t needed = pulses * NS_PER_S - pit->frac;
     return (needed + HW_PIT_HZ - 1) / HW_PIT_HZ;
+}
+
+/* Plays the time owed: the pulses, then every edge they reach. */
+static void pit_catch_up(hw_pit_t *pit)
+{
+    uint64_t ns = pit->owed_ns;
+    if (ns) {
+        uint64_t scaled = pit->frac + (ns % NS_PER_S) * HW_PIT_HZ;
+        pit->ticks += (ns / NS_PER_S) * HW_PIT_HZ + scaled / NS_PER_S;
+        pit->frac = (uint32_t)(scaled % NS_PER_S);
+        pit->owed_ns = 0;
+        pit_run_edges(pit);
+    }
+    pit->due_ns = pit_due_ns(pit);
+}
+
+void hw_pit_catch_up(hw_pit_t *pit)
+{
+    pit_catch_up(pit);
+}
+
+uint64_t hw_pit_next_event_ns(const hw_pit_t *pit)
+{
+    return pit->due_ns == HW_PIT_NEVER ? HW_PIT_NEVER : pit->due_ns - pit->owed_ns;
+}
+
+uint64_t hw_pit_period_ns(const hw_pit_t *pit)
+{
+    if (!pit->counting)
+        return 0;
+    return ((uint64_t)pit->count * NS_PER_S + HW_PIT_HZ / 2) / HW_PIT_HZ;
 }
 
 /*
@@ -213,6 +237,7 @@ static void pit_write_control(hw_pit_t *pit, uint8_t value)
 void hw_pit_init(hw_pit_t *pit, hw_pit_out_fn *out_fn, void *ctx)
 {
     *pit = (hw_pit_t){0};
+    pit->due_ns = HW_PIT_NEVER;
     pit->control = ACCESS_LSB_MSB << 4 | 3 << 1;
     pit->out = true;
     pit->out_fn = out_fn;
@@ -224,16 +249,19 @@ void hw_pit_init(hw_pit_t *pit, hw_pit_out_fn *out_fn, void *ctx)
 static uint32_t pit_port_read(void *ctx, uint16_t port, unsigned size)
 {
     (void)size;
+    pit_catch_up(ctx);
     return port == HW_PIT_PORT ? pit_read_data(ctx) : 0xff;
 }
 
 static void pit_port_write(void *ctx, uint16_t port, unsigned size, uint32_t value)
 {
     (void)size;
+    pit_catch_up(ctx);
     if (port == HW_PIT_PORT)
         pit_write_data(ctx, (uint8_t)value);
     else if (port == HW_PIT_PORT + 3)
         pit_write_control(ctx, (uint8_t)value);
+    pit_catch_up(ctx); /* the next edge may have moved */
 }
 
 int hw_pit_attach(hw_pit_t *pit, hw_portbus_t *bus)

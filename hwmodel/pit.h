@@ -18,11 +18,14 @@ typedef void hw_pit_out_fn(void *ctx, bool level);
 /*
  * Channel 0. Time is the PIT's own: it moves only by hw_pit_advance(), in
  * whole input clock pulses plus an exact remainder (ticks * 10^9 + frac is
- * always the elapsed nanoseconds times HW_PIT_HZ), so no rounding accumulates.
+ * always the played nanoseconds times HW_PIT_HZ), so no rounding accumulates.
+ * Time that reaches no edge is only owed until an edge or a port access.
  */
 typedef struct hw_pit {
     uint64_t ticks;        /* input clock pulses since hw_pit_init */
     uint32_t frac;         /* progress towards the next pulse, in 10^-9 pulses */
+    uint64_t owed_ns;      /* advanced but not yet played (no edge fell in it) */
+    uint64_t due_ns;       /* from the played time to OUT0's next edge; HW_PIT_NEVER */
     uint64_t period_start; /* the pulse at which the current period began */
     uint32_t count;        /* the count in use, 2 to 65536 */
     uint32_t next_count;   /* written while counting, loaded when the period ends; 0 if none */
@@ -50,13 +53,26 @@ void hw_pit_init(hw_pit_t *pit, hw_pit_out_fn *out_fn, void *ctx);
  * the count at the PIT's current time: advance it to the CPU's time first. */
 int hw_pit_attach(hw_pit_t *pit, hw_portbus_t *bus);
 
+/* Plays the time owed now (hw_pit_advance's slow half). */
+void hw_pit_catch_up(hw_pit_t *pit);
+
 /* Moves the PIT's time forward by ns nanoseconds, calling out_fn at each edge
- * of OUT0 in order (two per period). */
-void hw_pit_advance(hw_pit_t *pit, uint64_t ns);
+ * of OUT0 in order (two per period). Most advances reach no edge and only add
+ * to the time owed (this runs at every kernel entry: inline). */
+static inline void hw_pit_advance(hw_pit_t *pit, uint64_t ns)
+{
+    pit->owed_ns += ns;
+    if (pit->owed_ns >= pit->due_ns)
+        hw_pit_catch_up(pit);
+}
 
 /* The nanoseconds to advance for OUT0's next edge (rising or falling) to
  * happen, at least 1; HW_PIT_NEVER if the channel is not counting. Advancing
  * by one nanosecond less does not reach it. */
 uint64_t hw_pit_next_event_ns(const hw_pit_t *pit);
+
+/* The length of channel 0's period (one IRQ 0 each), rounded to the
+ * nanosecond; 0 if the channel is not counting. */
+uint64_t hw_pit_period_ns(const hw_pit_t *pit);
 
 #endif

@@ -73,6 +73,8 @@ static thread_t *start_task(const ms_boot_task_t *spec, const k_boot_info_t *inf
                                 mem->base + K_BOOT_IPCBUF_OFFSET, mem->base + K_BOOT_START_OFFSET, spec->prio);
     if (!t)
         k_panic("boot: no room for the thread of %s", spec->name);
+    if (spec->slice_us)
+        t->slice_ns = (uint64_t)spec->slice_us * 1000u;
     handle_install_at(&task->handles, MS_HANDLE_SELF, &task->obj, MS_RIGHTS_ALL, 0);
     k_trace_event_t *ev = trace_begin(K_EV_TASK_SPAWN, t, NULL);
     if (ev) {

@@ -27,16 +27,21 @@ static void trace_switch(thread_t *from, thread_t *to)
 static void reap(k_cpu_t *cpu);
 
 /* The CPU lets next's task reach the ports its I/O port handles grant (a
- * task switch, or its grants changed). */
+ * task switch, or its grants changed). Between tasks that have none, as
+ * most have, nothing changes: the IPC path pays nothing. */
 static void load_io_permissions(k_cpu_t *cpu, const thread_t *next)
 {
     const handle_table_t *ht = &next->task->handles;
     if (cpu->io_task == next->task && cpu->io_version == ht->io_version)
         return;
-    arch_io_range_t ranges[ARCH_IO_RANGES_MAX];
-    arch_io_permit(ranges, ioport_ranges_of(ht, ranges));
     cpu->io_task = next->task;
     cpu->io_version = ht->io_version;
+    if (ht->nio == 0 && cpu->io_loaded == 0)
+        return;
+    arch_io_range_t ranges[ARCH_IO_RANGES_MAX];
+    unsigned n = ioport_ranges_of(ht, ranges);
+    arch_io_permit(ranges, n);
+    cpu->io_loaded = n;
 }
 
 /* Makes next the running thread and enters it: the last step of every entry. */

@@ -29,6 +29,7 @@ int handle_install_at(handle_table_t *ht, ms_handle_t h, kobject_t *obj, uint32_
     ht->slot[h] = (handle_entry_t){.obj = obj, .rights = rights & MS_RIGHTS_ALL, .badge = badge};
     ht->used++;
     ht->io_version += obj->type == KOBJ_IOPORT;
+    ht->nio += obj->type == KOBJ_IOPORT;
     return MS_OK;
 }
 
@@ -52,6 +53,7 @@ int handle_close(handle_table_t *ht, uint64_t h)
     ht->slot[h] = (handle_entry_t){0};
     ht->used--;
     ht->io_version += obj->type == KOBJ_IOPORT;
+    ht->nio -= obj->type == KOBJ_IOPORT;
     kobject_unref(obj); /* last: it may destroy obj, and through it this table */
     return MS_OK;
 }

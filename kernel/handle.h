@@ -17,6 +17,7 @@ typedef struct handle_table {
     handle_entry_t slot[MS_HANDLES_PER_TASK];
     unsigned used;
     uint32_t io_version; /* changes whenever an I/O port handle comes or goes */
+    uint32_t nio;        /* I/O port handles held */
 } handle_table_t;
 
 void handle_table_init(handle_table_t *ht);

@@ -217,6 +217,13 @@ static void check_threads(unsigned queued, unsigned senders, unsigned receivers,
         FAIL("cpu-current", "the current thread %u was destroyed", cur->obj.id);
     if (count[THREAD_RUNNING] > 1)
         FAIL("cpu-current", "%u threads are running on one CPU", count[THREAD_RUNNING]);
+    const k_cpu_t *cpu = k_cpu();
+    if (cur && cpu->io_task == cur->task) {
+        uint32_t nio = cur->task->handles.nio, want = nio < ARCH_IO_RANGES_MAX ? nio : ARCH_IO_RANGES_MAX;
+        if (cpu->io_loaded != want)
+            FAIL("cpu-io", "the CPU has %u I/O ranges loaded for %s, which holds %u I/O port handles",
+                 cpu->io_loaded, tname(cur), nio);
+    }
 }
 
 /* ---- tasks and handles ---- */

@@ -67,8 +67,8 @@ static void trace_message_in(k_event_kind_t kind, const thread_t *src, const thr
     trace_words(kind, src, dst, ep_id, badge, handle, regs->rsi, regs->mr);
 }
 
-void ipc_trace_message(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
-                       uint64_t badge, uint64_t handle)
+void ipc_record_message(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
+                        uint64_t badge, uint64_t handle)
 {
     trace_message_in(kind, src, dst, ep_id, badge, handle, &dst->regs);
 }

@@ -63,10 +63,18 @@ static inline void ipc_copy_words(thread_t *dst, const thread_t *src, unsigned n
     }
 }
 
+void ipc_record_message(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
+                        uint64_t badge, uint64_t handle);
+
 /* Records ipc.send, ipc.call or ipc.reply for a message now in dst's
- * registers; handle is the number dst received, or IPC_NO_HANDLE. */
-void ipc_trace_message(k_event_kind_t kind, const thread_t *src, const thread_t *dst, uint32_t ep_id,
-                       uint64_t badge, uint64_t handle);
+ * registers; handle is the number dst received, or IPC_NO_HANDLE. On every
+ * IPC: inline, free while the kind is masked out. */
+static inline void ipc_trace_message(k_event_kind_t kind, const thread_t *src, const thread_t *dst,
+                                     uint32_t ep_id, uint64_t badge, uint64_t handle)
+{
+    if (trace_wants(kind))
+        ipc_record_message(kind, src, dst, ep_id, badge, handle);
+}
 
 /* Records ipc.wait: t blocks on ep until a partner comes. */
 void ipc_trace_wait(const thread_t *t, const struct endpoint *ep, k_wait_op_t op);

@@ -40,7 +40,9 @@ void timer_tick(void)
     if (sched_top_prio() < (int)t->prio)
         return; /* nobody else of its priority is ready: a fresh slice */
     k_trace_event_t *ev = trace_begin(K_EV_PREEMPT, t, NULL);
-    if (ev)
+    if (ev) {
         ev->a[0] = K_PREEMPT_SLICE;
+        ev->a[1] = PIT_IRQ;
+    }
     sched_enqueue(t);
 }

@@ -26,7 +26,7 @@ typedef enum k_event_kind {
     K_EV_PRINT,         /* actor wrote to the debug console; text */
     K_EV_KERNEL_HALT,   /* the machine stops; a0 status, a1 reason */
     K_EV_IRQ,           /* an interrupt line fired while actor ran (tid 0: idle); a0 line, a1 vector */
-    K_EV_PREEMPT,       /* actor lost the CPU before blocking; a0 k_preempt_t */
+    K_EV_PREEMPT,       /* actor lost the CPU before blocking; a0 k_preempt_t, a1 the IRQ line that did it */
     K_EV_EXCEPTION,     /* actor raised a CPU exception; a0 vector, a1 error code, a2 address (CR2) */
     K_EV_NOTIFY,        /* actor (tid 0: an interrupt) signalled -> peer: the thread it woke (or none);
                          * a0 notification id, a1 bits */
@@ -109,11 +109,17 @@ extern uint32_t k_trace_mask;
  * (either may be NULL), whatever the mask says. */
 k_trace_event_t *trace_record(k_event_kind_t kind, const struct thread *actor, const struct thread *peer);
 
+/* Whether kind is being recorded. */
+static inline int trace_wants(k_event_kind_t kind)
+{
+    return (k_trace_mask >> kind) & 1u;
+}
+
 /* As trace_record, but returns NULL if kind is masked out. */
 static inline k_trace_event_t *trace_begin(k_event_kind_t kind, const struct thread *actor,
                                            const struct thread *peer)
 {
-    return (k_trace_mask >> kind) & 1u ? trace_record(kind, actor, peer) : (k_trace_event_t *)0;
+    return trace_wants(kind) ? trace_record(kind, actor, peer) : (k_trace_event_t *)0;
 }
 
 /* Consumer side: copies the oldest unread event into out; 0 if none. */

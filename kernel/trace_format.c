@@ -142,6 +142,7 @@ unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_F
         break;
     case K_EV_PREEMPT:
         out[n++] = field_str("reason", ev->a[0] == K_PREEMPT_SLICE ? "slice" : "?");
+        out[n++] = field("irq", TF_UINT, ev->a[1]);
         break;
     default:
         break;

@@ -182,6 +182,146 @@ static int pin_to_current_cpu(void)
     return sched_setaffinity(0, sizeof set, &set) == 0 ? cpu : -1;
 }
 
+/* ---- the clocks that interrupt user code ---- */
+
+typedef struct step_marks {
+    uint64_t host[2], sim[2];
+    unsigned n;
+} step_marks_t;
+
+static void on_step_marks(void *ctx, k_trace_ring_t *ring)
+{
+    step_marks_t *mk = ctx;
+    k_trace_event_t ev;
+    while (trace_read(ring, &ev))
+        if (ev.kind == K_EV_PRINT && mk->n < 2) {
+            mk->host[mk->n] = now_ns();
+            mk->sim[mk->n++] = ev.time_ns;
+        }
+}
+
+#define STEP_ENTRY_NS 100    /* the virtual cost of a kernel entry (hosted default) */
+#define STEP_INSTR_NS 1000   /* the step clock's instruction (hwmodel/clock.h) */
+#define STEP_LOOPS 20000
+
+/* Host time per single-stepped user instruction: a loop between two marks.
+ * The simulated time between the marks counts the instructions exactly. */
+static double bench_step(void)
+{
+    ms_manifest_t m = scenario_bench_step;
+    m.tasks[0].arg[0] = STEP_LOOPS;
+    step_marks_t mk = {.n = 0};
+    hosted_config_t cfg = {.manifest = &m, .seed = 1, .trace_mask = K_TRACE_MASK_ALL, .clock = HOSTED_CLOCK_STEP,
+                           .console_in = -1, .sink = {.events = on_step_marks, .ctx = &mk}};
+    hosted_result_t res;
+    if (hosted_run(&cfg, &res) != 0 || res.outcome != HOSTED_HALTED || res.status != 0 || mk.n != 2)
+        return -1;
+    uint64_t instructions = (mk.sim[1] - mk.sim[0] - STEP_ENTRY_NS) / STEP_INSTR_NS;
+    return instructions ? (double)(mk.host[1] - mk.host[0]) / (double)instructions : -1;
+}
+
+static void on_lost_print(void *ctx, k_trace_ring_t *ring)
+{
+    uint64_t *lost = ctx;
+    k_trace_event_t ev;
+    while (trace_read(ring, &ev))
+        if (ev.kind == K_EV_PRINT && ev.text_len > 5 && memcmp(ev.text, "lost ", 5) == 0)
+            *lost = strtoull(ev.text + 5, NULL, 10);
+}
+
+#define IRQ_WINDOW_NS 300000000u /* how long the task spins */
+#define IRQ_TASK_ENTRIES 2       /* its own system calls: the print and exit */
+
+/* The cycles bench-irq lost on the given clock, and the kernel entries. */
+static int spin_lost(hosted_clock_t clock, uint64_t cycles, uint64_t *lost, uint64_t *entries)
+{
+    ms_manifest_t m = scenario_bench_irq;
+    m.tasks[0].arg[0] = cycles;
+    *lost = UINT64_MAX;
+    hosted_config_t cfg = {.manifest = &m, .seed = 1, .trace_mask = K_TRACE_MASK_ALL, .clock = clock,
+                           .console_in = -1, .sink = {.events = on_lost_print, .ctx = lost}};
+    hosted_result_t res;
+    if (hosted_run(&cfg, &res) != 0 || res.outcome != HOSTED_HALTED || res.status != 0 || *lost == UINT64_MAX)
+        return -1;
+    *entries = res.entries;
+    return 0;
+}
+
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* TSC cycles per nanosecond, over 20 ms of host time. */
+static double tsc_per_ns(void)
+{
+    uint64_t t0 = now_ns(), c0 = rdtsc();
+    while (now_ns() - t0 < 20000000)
+        ;
+    return (double)(rdtsc() - c0) / (double)(now_ns() - t0);
+}
+
+/* One host-timer interrupt, from the signal through the kernel's IRQ 0
+ * handler and back into the interrupted task, as the task itself sees it:
+ * the time it lost while spinning on the host clock, less what it lost on
+ * the virtual clock (no interrupts: the host's own noise), per interrupt. */
+static double bench_hostirq(void)
+{
+    double rate = tsc_per_ns();
+    uint64_t cycles = (uint64_t)(rate * IRQ_WINDOW_NS), base, lost, entries, none;
+    if (rate <= 0 || spin_lost(HOSTED_CLOCK_VIRTUAL, cycles, &base, &none) != 0 ||
+        spin_lost(HOSTED_CLOCK_HOST, cycles, &lost, &entries) != 0 || entries <= IRQ_TASK_ENTRIES)
+        return -1;
+    double extra = lost > base ? (double)(lost - base) : 0;
+    return extra / rate / (double)(entries - IRQ_TASK_ENTRIES);
+}
+
+/* The baseline: the same spin in this process, a host timer signal every
+ * 1 ms to a handler that only counts it. */
+static volatile sig_atomic_t bare_signals;
+static void count_signal(int sig)
+{
+    (void)sig;
+    bare_signals++;
+}
+
+static uint64_t spin_cycles(uint64_t cycles)
+{
+    uint64_t lost = 0, begin = rdtsc(), last = begin;
+    while (last - begin < cycles) {
+        uint64_t now = rdtsc();
+        if (now - last > 1000)
+            lost += now - last;
+        last = now;
+    }
+    return lost;
+}
+
+static double bench_hostsig(void)
+{
+    double rate = tsc_per_ns();
+    uint64_t cycles = (uint64_t)(rate * IRQ_WINDOW_NS);
+    uint64_t base = spin_cycles(cycles);
+    struct sigaction sa = {.sa_handler = count_signal}, old;
+    sigemptyset(&sa.sa_mask);
+    timer_t timer;
+    struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM};
+    if (rate <= 0 || sigaction(SIGALRM, &sa, &old) != 0 || timer_create(CLOCK_MONOTONIC, &ev, &timer) != 0)
+        return -1;
+    struct itimerspec its = {.it_interval = {.tv_nsec = 1000000}, .it_value = {.tv_nsec = 1000000}};
+    bare_signals = 0;
+    timer_settime(timer, 0, &its, NULL);
+    uint64_t lost = spin_cycles(cycles);
+    timer_delete(timer);
+    sigaction(SIGALRM, &old, NULL);
+    if (bare_signals == 0)
+        return -1;
+    double extra = lost > base ? (double)(lost - base) : 0;
+    return extra / rate / (double)bare_signals;
+}
+
 static double ipc_fast(void) { return bench_ipc(K_TRACE_MASK_QUIET, 0); }
 static double ipc_ordinary(void) { return bench_ipc(K_TRACE_MASK_QUIET, 1); }
 static double ipc_traced(void) { return bench_ipc(K_TRACE_MASK_ALL, 0); }
@@ -192,18 +332,28 @@ typedef struct measure {
     const char *field; /* in the JSON object */
     const char *label;
     double (*run)(void);
-    unsigned round_trips;
+    unsigned count;
+    const char *unit; /* what count counts */
     double result;
 } measure_t;
 
 static measure_t measures[] = {
-    {"ipc", "ipc_rtt_ns", "IPC call/reply, 8 words, trace off", ipc_fast, IPC_BATCHES * IPC_PER_BATCH, 0},
+    {"ipc", "ipc_rtt_ns", "IPC call/reply, 8 words, trace off", ipc_fast, IPC_BATCHES * IPC_PER_BATCH,
+     "round trips", 0},
     {"ordinary", "ipc_rtt_ordinary_ns", "IPC call/reply, 8 words, fast path off", ipc_ordinary,
-     IPC_BATCHES * IPC_PER_BATCH, 0},
+     IPC_BATCHES * IPC_PER_BATCH, "round trips", 0},
     {"traced", "ipc_rtt_traced_ns", "IPC call/reply, 8 words, every event recorded", ipc_traced,
-     IPC_BATCHES * IPC_PER_BATCH, 0},
-    {"pipe", "pipe_rtt_ns", "pipe ping-pong, two processes", bench_pipe, BASE_BATCHES * BASE_PER_BATCH, 0},
-    {"futex", "futex_rtt_ns", "futex ping-pong, two threads", bench_futex, BASE_BATCHES * BASE_PER_BATCH, 0},
+     IPC_BATCHES * IPC_PER_BATCH, "round trips", 0},
+    {"pipe", "pipe_rtt_ns", "pipe ping-pong, two processes", bench_pipe, BASE_BATCHES * BASE_PER_BATCH,
+     "round trips", 0},
+    {"futex", "futex_rtt_ns", "futex ping-pong, two threads", bench_futex, BASE_BATCHES * BASE_PER_BATCH,
+     "round trips", 0},
+    {"step", "step_ns", "one user instruction, single-stepped (step clock)", bench_step, STEP_LOOPS,
+     "loop turns, mean", 0},
+    {"hostirq", "host_irq_ns", "one host-timer interrupt, into the kernel and back", bench_hostirq,
+     IRQ_WINDOW_NS / 1000000, "interrupts, mean", 0},
+    {"hostsig", "host_signal_ns", "one host-timer signal, empty handler (baseline)", bench_hostsig,
+     IRQ_WINDOW_NS / 1000000, "signals, mean", 0},
 };
 #define NMEASURES (sizeof measures / sizeof measures[0])
 
@@ -225,8 +375,8 @@ static void print_table(int cpu)
     printf("microsim bench: medians of %u batches, pinned to CPU %d\n", IPC_BATCHES, cpu);
     for (unsigned i = 0; i < NMEASURES; i++)
         if (measures[i].result > 0)
-            printf("  %-46s %9.1f ns  (%u round trips)\n", measures[i].label, measures[i].result,
-                   measures[i].round_trips);
+            printf("  %-50s %9.1f ns  (%u %s)\n", measures[i].label, measures[i].result, measures[i].count,
+                   measures[i].unit);
     double ipc = measures[0].result, pipe_rtt = measures[3].result, futex_rtt = measures[4].result;
     if (ipc > 0 && pipe_rtt > 0 && futex_rtt > 0)
         printf("  pipe / IPC = %.0fx (target: at least 50x, %s); futex / IPC = %.0fx\n", pipe_rtt / ipc,
@@ -239,7 +389,9 @@ int sim_bench(int json, const char *only)
     for (unsigned i = 0; i < NMEASURES; i++)
         found |= only && strcmp(only, measures[i].name) == 0;
     if (!found) {
-        fprintf(stderr, "microsim: bench --only takes ipc, ordinary, traced, pipe or futex, not '%s'\n", only);
+        fprintf(stderr, "microsim: bench --only takes ipc, ordinary, traced, pipe, futex, step, hostirq or hostsig, "
+                "not '%s'\n",
+                only);
         return 2;
     }
     int cpu = pin_to_current_cpu();

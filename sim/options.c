@@ -24,6 +24,7 @@ enum {
     OPT_TASKS,
     OPT_MACHINE,
     OPT_GDB,
+    OPT_CLOCK,
 };
 
 static const struct option long_options[] = {
@@ -40,6 +41,7 @@ static const struct option long_options[] = {
     {"fastpath", required_argument, NULL, OPT_FASTPATH},
     {"machine", required_argument, NULL, OPT_MACHINE},
     {"gdb", no_argument, NULL, OPT_GDB},
+    {"clock", required_argument, NULL, OPT_CLOCK},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -128,6 +130,16 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
     case OPT_GDB:
         o->gdb = 1;
         return 0;
+    case OPT_CLOCK:
+        if (strcmp(arg, "virtual") == 0)
+            o->clock = SIM_CLOCK_VIRTUAL;
+        else if (strcmp(arg, "host") == 0)
+            o->clock = SIM_CLOCK_HOST;
+        else if (strcmp(arg, "step") == 0)
+            o->clock = SIM_CLOCK_STEP;
+        else
+            return usage_error("--clock takes virtual, host or step, not '%s'", arg);
+        return 0;
     case OPT_LIST:
         o->command = SIM_LIST;
         return 0;
@@ -202,6 +214,11 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
     int err = apply_positionals(argc, argv, o);
     if (!err && (o->command == SIM_BENCH || o->command == SIM_FUZZ) && o->machine == SIM_MACHINE_QEMU)
         return usage_error("%s boots scenarios; microsim bench and fuzz run on the hosted machine", "--machine=qemu");
+    if (!err && (o->command == SIM_BENCH || o->command == SIM_FUZZ) && o->clock != SIM_CLOCK_DEFAULT)
+        return usage_error("%s is for scenarios; bench and fuzz run on the virtual clock", "--clock");
+    if (!err && o->machine == SIM_MACHINE_QEMU && (o->clock == SIM_CLOCK_HOST || o->clock == SIM_CLOCK_STEP))
+        return usage_error("%s: QEMU's PIT runs on QEMU's own clock; use the hosted machine for host or step",
+                           o->clock == SIM_CLOCK_HOST ? "--clock=host" : "--clock=step");
     return err;
 }
 
@@ -229,6 +246,13 @@ void sim_print_help(void)
            "  --machine=hosted|qemu  where the kernel runs (default hosted): qemu boots the\n"
            "                         x86-64 image in qemu-system-x86_64 (text trace only)\n"
            "  --gdb                  with --machine=qemu: start halted and wait for gdb\n"
+           "  --clock=virtual|host|step\n"
+           "                         simulated time: virtual (default) moves only at kernel\n"
+           "                         entries; host is real time, its timer interrupting user\n"
+           "                         code; step single-steps user code, one instruction 1 us,\n"
+           "                         so the PIT preempts at the same instruction every run.\n"
+           "                         A scenario with a task that never enters the kernel\n"
+           "                         (hog) defaults to step\n"
            "  -h, --help             this help\n"
            "  -V, --version          the version\n"
            "\n"
@@ -239,7 +263,9 @@ void sim_print_help(void)
            "\n"
            "bench options:\n"
            "  --json                 one JSON object instead of the table\n"
-           "  --only NAME            one measurement: ipc, ordinary, traced, pipe or futex\n"
+           "  --only NAME            one measurement: ipc, ordinary, traced, pipe, futex,\n"
+           "                         step (one single-step), hostirq (one host-timer\n"
+           "                         interrupt) or hostsig (a bare host signal)\n"
            "\n"
            "exit status: 0 the scenario ran to its end, 1 kernel panic or failed scenario\n"
            "check, 2 usage error. Tasks' own output appears as print events in the text\n"

@@ -24,6 +24,13 @@ typedef enum sim_machine {
     SIM_MACHINE_QEMU,   /* the x86-64 image in qemu-system-x86_64 */
 } sim_machine_t;
 
+typedef enum sim_clock {
+    SIM_CLOCK_DEFAULT, /* the scenario's choice: virtual, or step if it needs preemption */
+    SIM_CLOCK_VIRTUAL,
+    SIM_CLOCK_HOST,
+    SIM_CLOCK_STEP,
+} sim_clock_t;
+
 typedef struct sim_options {
     sim_command_t command;
     const char *scenario;     /* default "demo" */
@@ -40,6 +47,7 @@ typedef struct sim_options {
     int check_invariants;     /* --check-invariants[=on|off]; on by default in Debug builds */
     sim_machine_t machine;    /* --machine=hosted|qemu */
     int gdb;                  /* --gdb: QEMU waits for a debugger */
+    sim_clock_t clock;        /* --clock=virtual|host|step */
 } sim_options_t;
 
 /* Parses argv. On a usage error prints one line to stderr saying what to do

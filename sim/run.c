@@ -126,6 +126,14 @@ int sim_run(const sim_options_t *o)
         fprintf(stderr, "microsim: cannot write %s: %s; give -o a writable path\n", o->output, strerror(errno));
         return 2;
     }
+    hosted_clock_t clock = m->compute_bound ? HOSTED_CLOCK_STEP : HOSTED_CLOCK_VIRTUAL;
+    if (o->clock != SIM_CLOCK_DEFAULT)
+        clock = o->clock == SIM_CLOCK_HOST   ? HOSTED_CLOCK_HOST
+                : o->clock == SIM_CLOCK_STEP ? HOSTED_CLOCK_STEP
+                                             : HOSTED_CLOCK_VIRTUAL;
+    if (m->compute_bound && clock == HOSTED_CLOCK_VIRTUAL)
+        fprintf(stderr, "microsim: %s has a task that never enters the kernel: on the virtual clock nothing "
+                        "preempts it and the run does not end (Ctrl-C stops it)\n", o->scenario);
     run_state_t r = {.max_events = o->max_events};
     r.sink = make_sink(o, out);
     r.raw_console = !(o->trace == SIM_TRACE_TEXT && out == stdout);
@@ -134,6 +142,7 @@ int sim_run(const sim_options_t *o)
         .seed = o->seed,
         .trace_mask = o->trace == SIM_TRACE_NONE ? K_TRACE_MASK_QUIET : K_TRACE_MASK_ALL,
         .no_fastpath = o->no_fastpath,
+        .clock = clock,
         .console_out = console_out,
         .console_in = STDIN_FILENO,
         .check_invariants = o->check_invariants,

@@ -1,5 +1,6 @@
 /* bench-ipc programs: an echo server and a client that calls it in timed batches. */
 #include "bench.h"
+#include "ms/print.h"
 #include "ms/syscall.h"
 
 void bench_server(const ms_start_t *start)
@@ -31,4 +32,34 @@ void bench_client(const ms_start_t *start)
     m.info = ms_info(BENCH_STOP, 0, 0, 0);
     ms_call(BENCH_EP, &m);
     ms_exit(wrong ? 1 : 0);
+}
+
+void bench_spin(const ms_start_t *start)
+{
+    volatile uint64_t spins = 0;
+    ms_debug_write(BENCH_MARK, 1);
+    for (uint64_t i = 0; i < start->arg[0]; i++)
+        spins = spins + 1;
+    ms_debug_write(BENCH_MARK, 1);
+    ms_exit(0);
+}
+
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+void bench_tsc_gaps(const ms_start_t *start)
+{
+    uint64_t lost = 0, begin = rdtsc(), last = begin;
+    while (last - begin < start->arg[0]) {
+        uint64_t now = rdtsc();
+        if (now - last > BENCH_GAP_MIN_CYCLES)
+            lost += now - last;
+        last = now;
+    }
+    ms_printf("lost %llu\n", (unsigned long long)lost);
+    ms_exit(0);
 }

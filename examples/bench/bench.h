@@ -18,4 +18,14 @@ enum bench_label {
 ms_entry_fn bench_server;
 ms_entry_fn bench_client;
 
+/* bench-step: a mark, arg[0] turns of a loop with no system call, a mark:
+ * on the step clock the simulator times the single-steps in between. */
+ms_entry_fn bench_spin;
+
+/* bench-irq: spins for arg[0] cycles of the time stamp counter; a jump in
+ * it is an interruption of the task. Prints the cycles lost to jumps as
+ * "lost N" and exits. On the host clock most are host-timer interrupts. */
+ms_entry_fn bench_tsc_gaps;
+#define BENCH_GAP_MIN_CYCLES 1000
+
 #endif

@@ -32,6 +32,7 @@ typedef struct ms_boot_task {
     uint8_t daemon;       /* a server: the run may end while it waits */
     uint32_t mem_kib;     /* its memory; 0: 256 KiB */
     uint32_t stack_kib;   /* its first thread's stack, at the top of its memory; 0: 64 KiB */
+    uint32_t slice_us;    /* its first thread's time slice; 0: the default, 10 ms */
     uint64_t arg[4];
     uint8_t fault_ep;     /* 1 + the manifest endpoint that handles its faults; 0: none */
     uint64_t fault_badge; /* the badge its fault messages carry */
@@ -48,6 +49,8 @@ typedef struct ms_boot_ioport {
 typedef struct ms_manifest {
     const char *name;
     const char *description; /* one line, for microsim --list */
+    int compute_bound;       /* a task never enters the kernel: only a clock that
+                                interrupts user code ends it (microsim picks step) */
     unsigned endpoints;      /* endpoints created at boot, numbered from 0 */
     unsigned notifications;  /* notifications created at boot, numbered from 0 */
     unsigned nioports;

@@ -1,13 +1,14 @@
 # Runs microsim twice with one seed and once with another, in one trace format;
 # the first two outputs must be byte-identical and the third must differ.
-#   cmake -DMICROSIM=... -DSCENARIO=... -DFORMAT=text|json -DOUT=dir -P determinism.cmake
+#   cmake -DMICROSIM=... -DSCENARIO=... -DFORMAT=text|json -DOUT=dir [-DARGS="--clock=step"] -P determinism.cmake
+separate_arguments(extra UNIX_COMMAND "${ARGS}")
 foreach(run a b c)
   set(seed 7)
   if(run STREQUAL "c")
     set(seed 8)
   endif()
-  execute_process(COMMAND ${MICROSIM} --trace=${FORMAT} --seed ${seed} -o ${OUT}/det-${SCENARIO}-${FORMAT}-${run}
-                          ${SCENARIO}
+  execute_process(COMMAND ${MICROSIM} --trace=${FORMAT} --seed ${seed} ${extra}
+                          -o ${OUT}/det-${SCENARIO}-${FORMAT}-${run} ${SCENARIO}
                   RESULT_VARIABLE status ERROR_VARIABLE stderr)
   if(NOT status EQUAL 0)
     message(FATAL_ERROR "microsim --seed ${seed} ${SCENARIO} exited with ${status}: ${stderr}")

@@ -41,6 +41,34 @@ foreach(format text json)
   set_tests_properties(system.determinism.${format} PROPERTIES LABELS system)
 endforeach()
 
+# The step clock is deterministic too: hog, whose hog never enters the
+# kernel, is preempted at the same instruction in every run. (No golden file:
+# instruction counts depend on the compiler and the build type.)
+add_test(NAME system.determinism.hog_step
+         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=hog -DFORMAT=text
+                 -DARGS=--clock=step -DOUT=${CMAKE_CURRENT_BINARY_DIR} -P ${MS_SYS}/determinism.cmake)
+set_tests_properties(system.determinism.hog_step PROPERTIES LABELS system)
+
+# Under the clocks that interrupt user code, hog's round trips finish and IRQ 0
+# preempts the hog; the host clock is real time, so only the outcome is checked.
+foreach(clock step host)
+  add_test(NAME system.clock.hog_${clock}
+           COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> "-DARGS=--clock=${clock};hog"
+                   "-DEXPECT=preempt +hog:3 +reason=slice irq=0;20 of 20 round trips answered correctly;reason=done"
+                   -P ${MS_SYS}/expect.cmake)
+  set_tests_properties(system.clock.hog_${clock} PROPERTIES LABELS system TIMEOUT 120)
+endforeach()
+# Every scenario still ends as it should on the other clocks.
+foreach(scenario pingpong demo faults)
+  foreach(clock step host)
+    add_test(NAME system.clock.${scenario}_${clock}
+             COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim>
+                     "-DARGS=--clock=${clock};--check-invariants;${scenario}" "-DEXPECT=reason=done"
+                     -P ${MS_SYS}/expect.cmake)
+    set_tests_properties(system.clock.${scenario}_${clock} PROPERTIES LABELS system TIMEOUT 120)
+  endforeach()
+endforeach()
+
 # The random system call campaign: 100,000 calls at several seeds, each run
 # twice to check that a seed replays the same campaign.
 foreach(campaign "1;4;" "7;4;" "42;16;" "2026;4;--fastpath=off")
@@ -71,6 +99,13 @@ set_tests_properties(system.gdb PROPERTIES LABELS system TIMEOUT 90)
 if(MICROSIM_SANITIZE)
   return()
 endif()
+# hog --clock=step: Valgrind ignores the trap flag, so the run says so and
+# takes the host clock (see docs/TESTING.md).
+add_test(NAME valgrind.hog_step
+         COMMAND ${MS_VALGRIND} --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
+                 --suppressions=${PROJECT_SOURCE_DIR}/tests/valgrind.supp
+                 --quiet $<TARGET_FILE:microsim> --check-invariants --clock=step --trace=json -o /dev/null hog)
+set_tests_properties(valgrind.hog_step PROPERTIES LABELS valgrind TIMEOUT 120)
 foreach(scenario pingpong demo faults)
   add_test(NAME valgrind.${scenario}
            COMMAND ${MS_VALGRIND} --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite

@@ -57,7 +57,7 @@ START_TEST(bad_options_exit_2_with_one_line)
         {"--calls", "10", "--calls is an option of microsim fuzz"},
         {"fuzz", "--tasks=17", "--tasks takes a number from 1 to 16"},
         {"fuzz", "--trace=json", "fuzz writes its trace as text"},
-        {"bench", "--only=disk", "--only takes ipc, ordinary, traced, pipe or futex"},
+        {"bench", "--only=disk", "--only takes ipc, ordinary, traced, pipe, futex, step, hostirq or hostsig"},
         {"pingpong", "demo", "one scenario at most"},
         {"--seed", NULL, "needs a value"},
         {"--machine=vax", NULL, "--machine takes hosted or qemu"},
@@ -66,6 +66,10 @@ START_TEST(bad_options_exit_2_with_one_line)
         {"--machine=qemu", "fuzz", "microsim bench and fuzz run on the hosted machine"},
         {"--machine=qemu", "--trace=json", "text trace only"},
         {"--machine=qemu", "nosuch", "microsim --list"},
+        {"--clock=wall", NULL, "--clock takes virtual, host or step"},
+        {"--clock=step", "bench", "bench and fuzz run on the virtual clock"},
+        {"fuzz", "--clock=host", "bench and fuzz run on the virtual clock"},
+        {"--machine=qemu", "--clock=step", "use the hosted machine for host or step"},
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run_result_t r;

@@ -42,6 +42,7 @@ START_TEST(end_of_slice_moves_it_behind_its_peer)
     ck_assert_int_eq(fx_find_event(K_EV_PREEMPT, &ev), 1);
     ck_assert_uint_eq(ev.actor_tid, thread_tid(a));
     ck_assert_uint_eq(ev.a[0], K_PREEMPT_SLICE);
+    ck_assert_uint_eq(ev.a[1], 0); /* IRQ 0, the PIT, took the CPU back */
     ck_assert_ptr_eq(fx_schedule(), b);
     /* b now has a whole slice, and a waits behind it. */
     timer_switch(a, b);

@@ -84,11 +84,12 @@ START_TEST(irq_line_names_the_interrupted_thread_or_idle)
 }
 END_TEST
 
-START_TEST(preempt_line_gives_the_reason)
+START_TEST(preempt_line_gives_the_reason_and_the_irq)
 {
     k_trace_event_t ev = event(K_EV_PREEMPT, 10000000, "hog", 2, "", 0);
     ev.a[0] = K_PREEMPT_SLICE;
-    expect_line(&ev, "    10000000   0 preempt       hog:2                                    reason=slice");
+    ev.a[1] = 0;
+    expect_line(&ev, "    10000000   0 preempt       hog:2                                    reason=slice irq=0");
 }
 END_TEST
 
@@ -660,7 +661,7 @@ static Suite *make_suite(void)
     tcase_add_test(text, task_spawn_line);
     tcase_add_test(text, task_exit_line_shows_signed_status);
     tcase_add_test(text, irq_line_names_the_interrupted_thread_or_idle);
-    tcase_add_test(text, preempt_line_gives_the_reason);
+    tcase_add_test(text, preempt_line_gives_the_reason_and_the_irq);
     tcase_add_test(text, task_kill_line_names_killer_and_victim);
     tcase_add_test(text, thread_spawn_and_exit_lines);
     tcase_add_test(text, switch_line_shows_idle_and_trims_trailing_blanks);

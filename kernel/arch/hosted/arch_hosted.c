@@ -6,8 +6,11 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
+#include <valgrind/valgrind.h>
 
 #include "arch/arch.h"
 #include "boot.h"
@@ -21,6 +24,9 @@
 
 #define DEFAULT_ENTRY_COST_NS 100
 
+static_assert((int)HOSTED_CLOCK_VIRTUAL == (int)HW_CLOCK_VIRTUAL && (int)HOSTED_CLOCK_HOST == (int)HW_CLOCK_HOST &&
+                  (int)HOSTED_CLOCK_STEP == (int)HW_CLOCK_STEP,
+              "the same clocks");
 static_assert(ARCH_REGS_COUNT == HW_NREGS, "arch_regs_t is the CPU's register file");
 static_assert(offsetof(arch_regs_t, full) == HW_FRAME_FULL, "register file layout");
 static_assert(offsetof(arch_regs_t, fpu) == HW_FRAME_FPU, "register file layout");
@@ -44,6 +50,11 @@ static_assert(offsetof(arch_regs_t, rflags) == HW_REG_RFLAGS * 8, "register file
 static struct {
     hosted_config_t cfg;
     hw_clock_t clock;
+    uint64_t pc_ns; /* the time the PC's devices have reached */
+    uint64_t entries;
+    int host_timer; /* the INTR pin is driven by a host interval timer */
+    timer_t timer;
+    uint64_t timer_period_ns; /* the PIT period it runs at (0: not armed) */
     hw_pc_t pc;
     k_boot_info_t boot;
     volatile int stop_requested;
@@ -54,6 +65,18 @@ static struct {
 /* ---- the arch interface ---- */
 
 static void interrupt_vector(void *vector);
+static void sync_devices(void);
+
+/* On the step clock, user code runs one trapped instruction at a time, and
+ * the CPU comes back when the PIT's next edge is due. */
+static void arm_step(arch_regs_t *regs)
+{
+    uint64_t ns = hw_pit_next_event_ns(&m.pc.pit);
+    uint64_t budget = ns == HW_PIT_NEVER ? 0 : (ns + HW_CLOCK_STEP_NS - 1) / HW_CLOCK_STEP_NS;
+    hw_cpu0.step_budget = budget;
+    hw_cpu0.steps = 0;
+    hw_cpu_arm_step((uint64_t *)regs);
+}
 
 /* Entering user mode enables interrupts: a pending one is taken first, as a
  * new kernel entry on an empty kernel stack (the frame is saved already). */
@@ -64,8 +87,13 @@ void arch_return_to_user(arch_regs_t *regs)
         m.status = 0;
         hw_cpu_halt();
     }
+    if (m.clock.kind == HW_CLOCK_HOST)
+        sync_devices(); /* host time went on while the kernel ran */
+    hw_cpu0.intr_deferred = 0;
     if (hw_pic_pending(&m.pc.pic))
         hw_cpu_restart(interrupt_vector, (void *)(uintptr_t)hw_pic_ack(&m.pc.pic));
+    if (hw_cpu0.step)
+        arm_step(regs);
     if (regs->full)
         hw_cpu_prepare_full_return(regs->rsp);
     hw_cpu_enter_user((uint64_t *)regs);
@@ -200,12 +228,46 @@ void arch_trace_drain(k_trace_ring_t *ring)
 
 /* ---- the machine ---- */
 
+/* The host timer follows the PIT's period: its signal arrives just after
+ * each IRQ 0 is due. (The real PIT needs no help: it is its own clock.) */
+static void follow_pit(void)
+{
+    uint64_t period = hw_pit_period_ns(&m.pc.pit);
+    if (period == m.timer_period_ns)
+        return;
+    struct timespec p = {.tv_sec = (time_t)(period / 1000000000u), .tv_nsec = (long)(period % 1000000000u)};
+    struct itimerspec its = {.it_interval = p, .it_value = p};
+    timer_settime(m.timer, 0, &its, NULL);
+    m.timer_period_ns = period;
+}
+
+/* The devices catch up with the CPU's clock. */
+static void sync_devices(void)
+{
+    uint64_t now = hw_clock_now(&m.clock);
+    if (now > m.pc_ns) {
+        hw_pc_advance(&m.pc, now - m.pc_ns);
+        m.pc_ns = now;
+    }
+    if (m.host_timer)
+        follow_pit();
+}
+
+/* The user instructions stepped since the last look take their time. */
+static void account_steps(void)
+{
+    hw_clock_add_steps(&m.clock, hw_cpu0.steps);
+    hw_cpu0.steps = 0;
+}
+
 /* Every kernel entry costs the same virtual time, on the CPU's clock and the
  * PIT's alike. */
 static void tick_entry(void)
 {
+    account_steps();
+    m.entries++;
     hw_clock_tick_entry(&m.clock);
-    hw_pc_advance(&m.pc, m.clock.entry_cost_ns);
+    sync_devices();
 }
 
 /* The system call vector. */
@@ -241,6 +303,19 @@ static void kernel_fault(unsigned vector, uint64_t rip, uint64_t addr)
                  (unsigned long long)rip, (unsigned long long)addr);
     }
     arch_panic(msg, NULL);
+}
+
+/* The INTR pin rose in user mode (host clock), or the step budget ran out
+ * (step clock): the PIT has caught up and may have raised IRQ 0. If no
+ * interrupt is pending after all, the thread goes on where it was, and the
+ * kernel never knew. */
+static void intr_vector(void)
+{
+    hw_cpu_trap_landed();
+    hw_cpu_entered_kernel();
+    account_steps();
+    sync_devices();
+    arch_return_to_user((arch_regs_t *)hw_cpu0.user_frame); /* takes the interrupt, if any */
 }
 
 /* An interrupt vector, taken where the CPU enabled interrupts. */
@@ -301,11 +376,50 @@ static int collect_image(struct dl_phdr_info *info, size_t size, void *data)
     return 1;
 }
 
+/* The host clock's interval timer raises the CPU's INTR pin; it is armed
+ * once the kernel has programmed the PIT. */
+static int start_host_timer(void)
+{
+    struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = HW_CPU_INTR_SIGNAL};
+    if (timer_create(CLOCK_MONOTONIC, &ev, &m.timer) != 0)
+        return -1;
+    m.host_timer = 1;
+    return 0;
+}
+
+/* Valgrind runs user code on its own CPU, which ignores the trap flag: under
+ * it the step clock cannot count instructions, and the host timer stands in. */
+static hw_clock_kind_t effective_clock(hw_clock_kind_t want)
+{
+    if (want == HW_CLOCK_STEP && RUNNING_ON_VALGRIND) {
+        fprintf(stderr, "microsim: Valgrind ignores the trap flag: --clock=step runs on the host clock instead\n");
+        return HW_CLOCK_HOST;
+    }
+    return want;
+}
+
+static int start_clock(void)
+{
+    hw_cpu0.step = m.clock.kind == HW_CLOCK_STEP;
+    if (hw_cpu_intr_install(intr_vector) != 0)
+        return -1;
+    return m.clock.kind == HW_CLOCK_HOST ? start_host_timer() : 0;
+}
+
+static void stop_clock(void)
+{
+    if (m.host_timer)
+        timer_delete(m.timer); /* a signal still queued from it goes too */
+    m.host_timer = 0;
+    hw_cpu_intr_remove();
+}
+
 int hosted_run(const hosted_config_t *cfg, hosted_result_t *result)
 {
     memset(&m, 0, sizeof m);
     m.cfg = *cfg;
-    hw_clock_init(&m.clock, cfg->entry_cost_ns ? cfg->entry_cost_ns : DEFAULT_ENTRY_COST_NS);
+    hw_clock_init(&m.clock, effective_clock((hw_clock_kind_t)cfg->clock),
+                  cfg->entry_cost_ns ? cfg->entry_cost_ns : DEFAULT_ENTRY_COST_NS);
     m.boot.manifest = cfg->manifest;
     m.boot.seed = cfg->seed;
     m.boot.trace_mask = cfg->trace_mask;
@@ -327,11 +441,22 @@ int hosted_run(const hosted_config_t *cfg, hosted_result_t *result)
         return -1;
     }
     hw_cpu_traps_install(exception_vector, kernel_fault);
+    if (start_clock() != 0) {
+        int saved = errno;
+        stop_clock();
+        hw_cpu_traps_remove();
+        hw_cpu_fini();
+        free_task_memory(cfg->manifest);
+        errno = saved;
+        return -1;
+    }
     hw_cpu_run(boot_vector, &m.boot);
+    stop_clock();
     hw_cpu_traps_remove();
     hw_cpu_fini();
     free_task_memory(cfg->manifest);
-    *result = (hosted_result_t){.outcome = m.outcome, .status = m.status, .time_ns = hw_clock_now(&m.clock)};
+    *result = (hosted_result_t){.outcome = m.outcome, .status = m.status, .time_ns = hw_clock_now(&m.clock),
+                                .entries = m.entries};
     return 0;
 }
 

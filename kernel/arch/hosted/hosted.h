@@ -20,11 +20,19 @@ typedef struct hosted_sink {
     void *ctx;
 } hosted_sink_t;
 
+/* The CPU's clock (hwmodel/clock.h says what each one is). */
+typedef enum hosted_clock {
+    HOSTED_CLOCK_VIRTUAL, /* deterministic: time moves at kernel entries */
+    HOSTED_CLOCK_HOST,    /* host time; a host timer interrupts user code */
+    HOSTED_CLOCK_STEP,    /* deterministic: user code single-stepped, 1 us an instruction */
+} hosted_clock_t;
+
 typedef struct hosted_config {
     const ms_manifest_t *manifest;
     uint64_t seed;
     uint32_t trace_mask;    /* K_TRACE_MASK_ALL, K_TRACE_MASK_QUIET, ... */
     uint32_t entry_cost_ns; /* virtual time per kernel entry; 0: the default, 100 */
+    hosted_clock_t clock;
     int no_fastpath;        /* turn the kernel's IPC fast path off */
     int check_invariants;   /* check the kernel's invariants after every entry */
     struct k_syscall_stats *stats; /* filled with system call counts, if not NULL */
@@ -47,6 +55,7 @@ typedef struct hosted_result {
     hosted_outcome_t outcome;
     int status;
     uint64_t time_ns;      /* simulated time at the end */
+    uint64_t entries;      /* kernel entries (system calls, exceptions, interrupts) */
 } hosted_result_t;
 
 /* Boots the manifest and runs it on the calling host thread until the kernel

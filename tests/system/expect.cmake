@@ -1,0 +1,17 @@
+# Runs microsim and checks its exit status and that its output (standard
+# output and error together) matches every regular expression in EXPECT.
+#   cmake -DMICROSIM=... "-DARGS=opt;opt;scenario" "-DEXPECT=re;re" [-DSTATUS=0] -P expect.cmake
+if(NOT DEFINED STATUS)
+  set(STATUS 0)
+endif()
+execute_process(COMMAND ${MICROSIM} ${ARGS} INPUT_FILE /dev/null
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE status)
+string(APPEND out "${err}")
+if(NOT status EQUAL STATUS)
+  message(FATAL_ERROR "microsim ${ARGS} exited with ${status}, not ${STATUS}:\n${err}")
+endif()
+foreach(re IN LISTS EXPECT)
+  if(NOT out MATCHES "${re}")
+    message(FATAL_ERROR "microsim ${ARGS}: nothing in its output matches '${re}':\n${out}")
+  endif()
+endforeach()

@@ -19,6 +19,7 @@ set(MS_KERNEL_SOURCES
   kernel/halt.c
   kernel/handle.c
   kernel/interrupt.c
+  kernel/introspect.c
   kernel/invariants.c
   kernel/ipc.c
   kernel/kobject.c

@@ -36,6 +36,11 @@ if(NOT LIBDW_FOUND)
   message(FATAL_ERROR "libdw (elfutils: functions and source lines from debug info) not found. Install it with: ${_ms_apt} libdw-dev")
 endif()
 
+pkg_check_modules(LIBEDIT QUIET IMPORTED_TARGET libedit)
+if(NOT LIBEDIT_FOUND)
+  message(FATAL_ERROR "libedit (line editing for microsim --step) not found. Install it with: ${_ms_apt} libedit-dev")
+endif()
+
 find_program(MS_CLANG clang)
 if(NOT MS_CLANG)
   message(FATAL_ERROR "clang (for the libFuzzer harnesses) not found. Install it with: ${_ms_apt} clang libclang-rt-dev")

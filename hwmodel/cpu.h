@@ -116,6 +116,9 @@ void hw_cpu_intr_remove(void);
  * CPU now, as a syscall return leaves it) and its flags get TF. */
 void hw_cpu_arm_step(uint64_t *frame);
 
+/* The frame returns without the trap flag (a frame saved while stepping has it). */
+void hw_cpu_clear_step(uint64_t *frame);
+
 /* A trap vector calls this first thing on the kernel stack: Valgrind, which
  * saw the stack pointer move by sigreturn rather than by an instruction,
  * learns that the kernel stack below is usable again. A no-op otherwise. */

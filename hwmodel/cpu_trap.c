@@ -187,6 +187,11 @@ void hw_cpu_arm_step(uint64_t *frame)
     hw_cpu0.step_armed = 1;
 }
 
+void hw_cpu_clear_step(uint64_t *frame)
+{
+    frame[HW_REG_RFLAGS] &= ~(uint64_t)RFLAGS_TF;
+}
+
 int hw_cpu_traps_install(hw_cpu_trap_fn *trap_vector, hw_cpu_fault_fn *kernel_fault)
 {
     hw_cpu0.trap_vector = trap_vector;

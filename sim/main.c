@@ -7,6 +7,7 @@
 #include "qemu.h"
 #include "run.h"
 #include "scenarios.h"
+#include "stepper.h"
 
 #ifndef MICROSIM_VERSION
 #define MICROSIM_VERSION "0.0.0"
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
         return sim_fuzz(&opts);
     case SIM_RUN:
     default:
+        if (opts.step)
+            return sim_stepper_run(&opts);
         return opts.machine == SIM_MACHINE_QEMU ? sim_qemu_run(&opts) : sim_run(&opts);
     }
 }

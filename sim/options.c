@@ -25,6 +25,7 @@ enum {
     OPT_MACHINE,
     OPT_GDB,
     OPT_CLOCK,
+    OPT_STEP,
 };
 
 static const struct option long_options[] = {
@@ -42,6 +43,7 @@ static const struct option long_options[] = {
     {"machine", required_argument, NULL, OPT_MACHINE},
     {"gdb", no_argument, NULL, OPT_GDB},
     {"clock", required_argument, NULL, OPT_CLOCK},
+    {"step", no_argument, NULL, OPT_STEP},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -130,6 +132,9 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
     case OPT_GDB:
         o->gdb = 1;
         return 0;
+    case OPT_STEP:
+        o->step = 1;
+        return 0;
     case OPT_CLOCK:
         if (strcmp(arg, "virtual") == 0)
             o->clock = SIM_CLOCK_VIRTUAL;
@@ -216,6 +221,10 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
         return usage_error("%s boots scenarios; microsim bench and fuzz run on the hosted machine", "--machine=qemu");
     if (!err && (o->command == SIM_BENCH || o->command == SIM_FUZZ) && o->clock != SIM_CLOCK_DEFAULT)
         return usage_error("%s is for scenarios; bench and fuzz run on the virtual clock", "--clock");
+    if (!err && o->step && (o->command != SIM_RUN || o->machine == SIM_MACHINE_QEMU))
+        return usage_error("%s steps a scenario on the hosted machine; for QEMU use --gdb", "--step");
+    if (!err && o->step && (o->trace_given || o->output || o->max_events))
+        return usage_error("%s prints the text trace itself; drop --trace, -o and --max-events", "--step");
     if (!err && o->machine == SIM_MACHINE_QEMU && (o->clock == SIM_CLOCK_HOST || o->clock == SIM_CLOCK_STEP))
         return usage_error("%s: QEMU's PIT runs on QEMU's own clock; use the hosted machine for host or step",
                            o->clock == SIM_CLOCK_HOST ? "--clock=host" : "--clock=step");
@@ -246,6 +255,10 @@ void sim_print_help(void)
            "  --machine=hosted|qemu  where the kernel runs (default hosted): qemu boots the\n"
            "                         x86-64 image in qemu-system-x86_64 (text trace only)\n"
            "  --gdb                  with --machine=qemu: start halted and wait for gdb\n"
+           "  --step                 an interactive stepper: stops before the first user\n"
+           "                         instruction; next, stepi [N], continue, break\n"
+           "                         ipc|irq|exception|task=NAME|ep=N, tasks, regs,\n"
+           "                         trace [N], quit (also from a pipe)\n"
            "  --clock=virtual|host|step\n"
            "                         simulated time: virtual (default) moves only at kernel\n"
            "                         entries; host is real time, its timer interrupting user\n"

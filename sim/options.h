@@ -48,6 +48,7 @@ typedef struct sim_options {
     sim_machine_t machine;    /* --machine=hosted|qemu */
     int gdb;                  /* --gdb: QEMU waits for a debugger */
     sim_clock_t clock;        /* --clock=virtual|host|step */
+    int step;                 /* --step: the interactive stepper */
 } sim_options_t;
 
 /* Parses argv. On a usage error prints one line to stderr saying what to do

@@ -53,13 +53,13 @@ static void console_out(void *ctx, uint8_t byte)
     putchar(byte);
 }
 
-static void print_regs(const arch_regs_t *regs)
+void sim_print_regs(FILE *out, const arch_regs_t *regs)
 {
     static const char *const names[] = {"rax", "rdi", "rsi", "rdx", "r10", "r8",  "r9",  "r12", "r13",
                                         "r14", "r15", "rbx", "rbp", "rcx", "r11", "rip", "rsp", "rflags"};
     const uint64_t *slot = (const uint64_t *)regs;
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
-        fprintf(stderr, "  %-6s 0x%016llx%s", names[i], (unsigned long long)slot[i], i % 3 == 2 ? "\n" : "");
+        fprintf(out, "  %-6s 0x%016llx%s", names[i], (unsigned long long)slot[i], i % 3 == 2 ? "\n" : "");
 }
 
 void sim_report_panic(const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring)
@@ -68,7 +68,7 @@ void sim_report_panic(const char *msg, const arch_regs_t *regs, const k_trace_ri
     fprintf(stderr, "microsim: KERNEL PANIC: %s\n", msg);
     if (regs) {
         fprintf(stderr, "registers of the current thread:\n");
-        print_regs(regs);
+        sim_print_regs(stderr, regs);
     }
     k_trace_event_t last[16];
     unsigned n = trace_last(ring, last, 16);
@@ -114,6 +114,19 @@ static void summarize(const sim_options_t *o, const run_state_t *r, const hosted
             (unsigned long long)(res->time_ns % 1000));
 }
 
+hosted_clock_t sim_choose_clock(const sim_options_t *o, const ms_manifest_t *m)
+{
+    hosted_clock_t clock = m->compute_bound ? HOSTED_CLOCK_STEP : HOSTED_CLOCK_VIRTUAL;
+    if (o->clock != SIM_CLOCK_DEFAULT)
+        clock = o->clock == SIM_CLOCK_HOST   ? HOSTED_CLOCK_HOST
+                : o->clock == SIM_CLOCK_STEP ? HOSTED_CLOCK_STEP
+                                             : HOSTED_CLOCK_VIRTUAL;
+    if (m->compute_bound && clock == HOSTED_CLOCK_VIRTUAL)
+        fprintf(stderr, "microsim: %s has a task that never enters the kernel: on the virtual clock nothing "
+                        "preempts it and the run does not end (Ctrl-C stops it)\n", o->scenario);
+    return clock;
+}
+
 int sim_run(const sim_options_t *o)
 {
     const ms_manifest_t *m = scenario_find(o->scenario);
@@ -126,14 +139,7 @@ int sim_run(const sim_options_t *o)
         fprintf(stderr, "microsim: cannot write %s: %s; give -o a writable path\n", o->output, strerror(errno));
         return 2;
     }
-    hosted_clock_t clock = m->compute_bound ? HOSTED_CLOCK_STEP : HOSTED_CLOCK_VIRTUAL;
-    if (o->clock != SIM_CLOCK_DEFAULT)
-        clock = o->clock == SIM_CLOCK_HOST   ? HOSTED_CLOCK_HOST
-                : o->clock == SIM_CLOCK_STEP ? HOSTED_CLOCK_STEP
-                                             : HOSTED_CLOCK_VIRTUAL;
-    if (m->compute_bound && clock == HOSTED_CLOCK_VIRTUAL)
-        fprintf(stderr, "microsim: %s has a task that never enters the kernel: on the virtual clock nothing "
-                        "preempts it and the run does not end (Ctrl-C stops it)\n", o->scenario);
+    hosted_clock_t clock = sim_choose_clock(o, m);
     run_state_t r = {.max_events = o->max_events};
     r.sink = make_sink(o, out);
     r.raw_console = !(o->trace == SIM_TRACE_TEXT && out == stdout);

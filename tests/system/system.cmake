@@ -81,6 +81,12 @@ foreach(campaign "1;4;" "7;4;" "42;16;" "2026;4;--fastpath=off")
   set_tests_properties(system.fuzz.seed_${seed} PROPERTIES LABELS "system;fuzz")
 endforeach()
 
+# The stepper, driven through a pipe (stepi 5 shows five distinct addresses).
+add_test(NAME system.stepper
+         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DOUT=${CMAKE_CURRENT_BINARY_DIR}
+                 -P ${MS_SYS}/stepper.cmake)
+set_tests_properties(system.stepper PROPERTIES LABELS system TIMEOUT 60)
+
 # User code (services/, examples/) keeps no mutable globals.
 add_test(NAME system.user_code_has_no_mutable_globals
          COMMAND ${CMAKE_COMMAND} "-DOBJECTS=$<TARGET_OBJECTS:ms_userlib>;$<TARGET_OBJECTS:ms_examples>"

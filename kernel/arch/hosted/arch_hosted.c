@@ -52,6 +52,8 @@ static struct {
     hw_clock_t clock;
     uint64_t pc_ns; /* the time the PC's devices have reached */
     uint64_t entries;
+    const arch_regs_t *step_frame; /* hosted_step(): step this frame's thread when it returns */
+    arch_regs_t *stepping;         /* the frame now running a requested single step */
     int host_timer; /* the INTR pin is driven by a host interval timer */
     timer_t timer;
     uint64_t timer_period_ns; /* the PIT period it runs at (0: not armed) */
@@ -67,15 +69,35 @@ static struct {
 static void interrupt_vector(void *vector);
 static void sync_devices(void);
 
-/* On the step clock, user code runs one trapped instruction at a time, and
- * the CPU comes back when the PIT's next edge is due. */
-static void arm_step(arch_regs_t *regs)
+/* User code runs one trapped instruction at a time: on the step clock, the
+ * CPU comes back when the PIT's next edge is due; for hosted_step(), after
+ * one instruction. */
+static void arm_step(arch_regs_t *regs, int one)
 {
     uint64_t ns = hw_pit_next_event_ns(&m.pc.pit);
     uint64_t budget = ns == HW_PIT_NEVER ? 0 : (ns + HW_CLOCK_STEP_NS - 1) / HW_CLOCK_STEP_NS;
+    if (one)
+        budget = 1;
     hw_cpu0.step_budget = budget;
     hw_cpu0.steps = 0;
     hw_cpu_arm_step((uint64_t *)regs);
+}
+
+/* The requested step is over, whichever way the thread came back. */
+static void step_done(void)
+{
+    arch_regs_t *regs = m.stepping;
+    if (!regs)
+        return;
+    m.stepping = NULL;
+    hw_cpu_clear_step((uint64_t *)regs);
+    if (m.cfg.sink.stepped)
+        m.cfg.sink.stepped(m.cfg.sink.ctx, regs);
+}
+
+void hosted_step(const arch_regs_t *regs)
+{
+    m.step_frame = regs;
 }
 
 /* Entering user mode enables interrupts: a pending one is taken first, as a
@@ -92,8 +114,16 @@ void arch_return_to_user(arch_regs_t *regs)
     hw_cpu0.intr_deferred = 0;
     if (hw_pic_pending(&m.pc.pic))
         hw_cpu_restart(interrupt_vector, (void *)(uintptr_t)hw_pic_ack(&m.pc.pic));
+    int one = m.step_frame == regs;
+    hw_cpu0.step = m.clock.kind == HW_CLOCK_STEP || one;
+    if (one) {
+        m.step_frame = NULL;
+        m.stepping = regs;
+    }
     if (hw_cpu0.step)
-        arm_step(regs);
+        arm_step(regs, one);
+    else if (regs->full)
+        hw_cpu_clear_step((uint64_t *)regs); /* it was saved while stepping */
     if (regs->full)
         hw_cpu_prepare_full_return(regs->rsp);
     hw_cpu_enter_user((uint64_t *)regs);
@@ -264,6 +294,7 @@ static void account_steps(void)
  * PIT's alike. */
 static void tick_entry(void)
 {
+    step_done();
     account_steps();
     m.entries++;
     hw_clock_tick_entry(&m.clock);
@@ -315,6 +346,7 @@ static void intr_vector(void)
     hw_cpu_entered_kernel();
     account_steps();
     sync_devices();
+    step_done();
     arch_return_to_user((arch_regs_t *)hw_cpu0.user_frame); /* takes the interrupt, if any */
 }
 

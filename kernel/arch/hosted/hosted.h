@@ -17,6 +17,11 @@ typedef struct hosted_sink {
     /* The kernel panicked: the reason, the current thread's registers (or
      * NULL) and the ring with the last events still in it. */
     void (*panic)(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring);
+    /* A step that hosted_step() asked for is over: the thread ran one
+     * instruction (or entered the kernel trying to: a system call or a
+     * fault), and regs is its whole saved state. May call hosted_step()
+     * again. NULL: nobody steps. */
+    void (*stepped)(void *ctx, const arch_regs_t *regs);
     void *ctx;
 } hosted_sink_t;
 
@@ -65,5 +70,11 @@ int hosted_run(const hosted_config_t *cfg, hosted_result_t *result);
 
 /* Asks the running machine to stop at its next return to user mode. */
 void hosted_request_stop(void);
+
+/* Single-steps the thread whose saved frame is regs: when it next returns to
+ * user mode it runs one instruction with the trap flag set, and then
+ * sink.stepped is called. From a sink callback only (the machine is
+ * between instructions there). */
+void hosted_step(const arch_regs_t *regs);
 
 #endif

@@ -84,15 +84,19 @@ static void arm_step(arch_regs_t *regs, int one)
 }
 
 /* The requested step is over, whichever way the thread came back. */
-static void step_done(void)
+static void step_over(void)
 {
     arch_regs_t *regs = m.stepping;
-    if (!regs)
-        return;
     m.stepping = NULL;
     hw_cpu_clear_step((uint64_t *)regs);
     if (m.cfg.sink.stepped)
         m.cfg.sink.stepped(m.cfg.sink.ctx, regs);
+}
+
+static inline void step_done(void)
+{
+    if (m.stepping)
+        step_over();
 }
 
 void hosted_step(const arch_regs_t *regs)
@@ -109,21 +113,25 @@ void arch_return_to_user(arch_regs_t *regs)
         m.status = 0;
         hw_cpu_halt();
     }
-    if (m.clock.kind == HW_CLOCK_HOST)
+    if (m.clock.kind == HW_CLOCK_HOST) {
         sync_devices(); /* host time went on while the kernel ran */
-    hw_cpu0.intr_deferred = 0;
+        hw_cpu0.intr_deferred = 0;
+    }
     if (hw_pic_pending(&m.pc.pic))
         hw_cpu_restart(interrupt_vector, (void *)(uintptr_t)hw_pic_ack(&m.pc.pic));
     int one = m.step_frame == regs;
-    hw_cpu0.step = m.clock.kind == HW_CLOCK_STEP || one;
-    if (one) {
-        m.step_frame = NULL;
-        m.stepping = regs;
-    }
-    if (hw_cpu0.step)
+    if (m.clock.kind == HW_CLOCK_STEP || one) {
+        hw_cpu0.step = 1;
+        if (one) {
+            m.step_frame = NULL;
+            m.stepping = regs;
+        }
         arm_step(regs, one);
-    else if (regs->full)
-        hw_cpu_clear_step((uint64_t *)regs); /* it was saved while stepping */
+    } else {
+        hw_cpu0.step = 0;
+        if (regs->full)
+            hw_cpu_clear_step((uint64_t *)regs); /* it was saved while stepping */
+    }
     if (regs->full)
         hw_cpu_prepare_full_return(regs->rsp);
     hw_cpu_enter_user((uint64_t *)regs);

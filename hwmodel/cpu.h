@@ -58,7 +58,6 @@ typedef struct hw_cpu {
     volatile uint64_t steps;
     volatile uint64_t step_budget;
     volatile uint64_t step_armed;     /* the next #DB ends the return to user: not an instruction */
-    volatile uint64_t intr_deferred;  /* INTR rose where it could not be taken */
 } hw_cpu_t;
 
 /* The one simulated CPU. */
@@ -103,9 +102,9 @@ void hw_cpu_traps_remove(void);
  * (the host clock's interval timer sends it). If user code was running, its whole state is saved (full
  * frame) and the CPU continues in intr_vector on the kernel stack. Anywhere
  * else (the kernel runs with interrupts off, the host, or the few
- * instructions that switch modes) the signal only sets intr_deferred: the
- * kernel samples the PIC on its way back to user mode, as the CPU would the
- * moment it sets IF. Trap handlers and this one never nest.
+ * instructions that switch modes) the signal does nothing: the kernel
+ * samples the PIC on its way back to user mode, as the CPU would the moment
+ * it sets IF. Trap handlers and this one never nest.
  */
 #define HW_CPU_INTR_SIGNAL SIGALRM
 int hw_cpu_intr_install(hw_cpu_intr_fn *intr_vector);

@@ -152,8 +152,7 @@ static void on_intr(int sig, siginfo_t *si, void *ctx)
     ucontext_t *uc = ctx;
     if (hw_cpu0.mode == HW_MODE_USER && !in_entry_text(uc) && !hw_cpu0.step_armed)
         enter_gate(uc, hw_cpu_intr_entry);
-    else
-        hw_cpu0.intr_deferred = 1;
+    /* else the kernel samples the PIC on its way back to user mode */
 }
 
 int hw_cpu_intr_install(hw_cpu_intr_fn *intr_vector)

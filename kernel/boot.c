@@ -89,7 +89,7 @@ static thread_t *start_task(const ms_boot_task_t *spec, const k_boot_info_t *inf
 typedef struct boot_objects {
     task_t *tasks[MS_MANIFEST_TASKS_MAX];
     endpoint_t *eps[MS_MANIFEST_ENDPOINTS_MAX];
-    notification_t *ntfns[MS_MANIFEST_ENDPOINTS_MAX];
+    notification_t *ntfns[MS_MANIFEST_NOTIFICATIONS_MAX];
     ioport_t *ioports[MS_MANIFEST_IOPORTS_MAX];
 } boot_objects_t;
 
@@ -131,7 +131,7 @@ static void give_handles(const ms_manifest_t *m, const boot_objects_t *o)
 static void create_objects(const ms_manifest_t *m, boot_objects_t *o)
 {
     if (m->ntasks == 0 || m->ntasks > MS_MANIFEST_TASKS_MAX || m->endpoints > MS_MANIFEST_ENDPOINTS_MAX ||
-        m->notifications > MS_MANIFEST_ENDPOINTS_MAX || m->nioports > MS_MANIFEST_IOPORTS_MAX)
+        m->notifications > MS_MANIFEST_NOTIFICATIONS_MAX || m->nioports > MS_MANIFEST_IOPORTS_MAX)
         k_panic("boot: manifest %s has too many tasks or objects", m->name);
     for (unsigned i = 0; i < m->endpoints; i++)
         kobject_ref(&(o->eps[i] = endpoint_create())->obj);

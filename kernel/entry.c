@@ -101,7 +101,8 @@ static void reap(k_cpu_t *cpu)
  * deadlock if tasks that are not daemons still wait). */
 static void idle(k_cpu_t *cpu)
 {
-    trace_switch(cpu->previous, NULL);
+    if (cpu->previous)
+        trace_switch(cpu->previous, NULL); /* an interrupt that woke nobody is no switch */
     cpu->previous = NULL;
     reap(cpu);
     trace_drain();

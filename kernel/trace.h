@@ -14,7 +14,8 @@
 typedef enum k_event_kind {
     K_EV_TASK_SPAWN,    /* actor: first thread of a new task; a0 task id, a1 prio */
     K_EV_TASK_EXIT,     /* actor: the thread that ended its task; a0 status */
-    K_EV_TASK_KILL,     /* actor: killer -> peer: a thread of the victim; a0 task id, a1 reason */
+    K_EV_TASK_KILL,     /* actor: killer -> peer: a thread of the victim (for reason exception, the
+                         * actor is the faulting thread and no peer); a0 task id, a1 reason */
     K_EV_THREAD_SPAWN,  /* actor: creator -> peer: new thread; a0 prio */
     K_EV_THREAD_EXIT,   /* actor: the thread that ended */
     K_EV_SWITCH,        /* actor: thread leaving the CPU (tid 0: idle) -> peer: thread taking it */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -94,6 +95,7 @@ static pid_t start_qemu(const char *qemu, const char *image, const char *cmdline
         *fd = p[0];
         return pid;
     }
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* QEMU goes when microsim does, however it ends */
     int null = open("/dev/null", O_RDONLY);
     dup2(null, STDIN_FILENO);
     dup2(p[1], STDOUT_FILENO);

@@ -12,6 +12,7 @@ typedef void ms_entry_fn(const ms_start_t *start);
 #define MS_MANIFEST_TASKS_MAX 16
 #define MS_MANIFEST_HANDLES_MAX 8
 #define MS_MANIFEST_ENDPOINTS_MAX 32
+#define MS_MANIFEST_NOTIFICATIONS_MAX 32
 
 /* A handle a task starts with, in slot `slot` (1..63; slot 0 is the task
  * itself). It names the manifest's endpoint, task, notification or I/O port
@@ -19,7 +20,7 @@ typedef void ms_entry_fn(const ms_start_t *start);
  * rights and badge. slot 0 ends the list. */
 typedef struct ms_boot_handle {
     uint8_t slot;
-    uint8_t type; /* MS_OBJ_ENDPOINT or MS_OBJ_TASK */
+    uint8_t type; /* MS_OBJ_ENDPOINT, _TASK, _NOTIFICATION, _IOPORT or _IRQ */
     uint8_t index;
     uint8_t rights;
     uint64_t badge;

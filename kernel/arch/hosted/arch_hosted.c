@@ -113,10 +113,8 @@ void arch_return_to_user(arch_regs_t *regs)
         m.status = 0;
         hw_cpu_halt();
     }
-    if (m.clock.kind == HW_CLOCK_HOST) {
+    if (m.clock.kind == HW_CLOCK_HOST)
         sync_devices(); /* host time went on while the kernel ran */
-        hw_cpu0.intr_deferred = 0;
-    }
     if (hw_pic_pending(&m.pc.pic))
         hw_cpu_restart(interrupt_vector, (void *)(uintptr_t)hw_pic_ack(&m.pc.pic));
     int one = m.step_frame == regs;

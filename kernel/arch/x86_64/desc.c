@@ -79,8 +79,8 @@ static void tss_init(uintptr_t kstack_top, uintptr_t ist_top)
     tss.rsp[0] = kstack_top;
     tss.ist[IST_EMERGENCY - 1] = ist_top;
     tss.iomap_base = (uint16_t)offsetof(tss_t, iomap);
-    /* Every port denied to user code: port grants to user drivers come with
-     * the driver issues and clear bits here. */
+    /* Every port denied to user code until x86_tss_io_permit() clears the
+     * bits of a task's port grants. */
     rt_memset(tss.iomap, 0xff, sizeof tss.iomap);
 }
 
@@ -145,8 +145,10 @@ static void syscall_init(void)
 }
 
 /* User code may use SSE (the compiler emits it); the kernel never does
- * (-mgeneral-regs-only). Vector registers need no saving yet: user code only
- * leaves the CPU at a system call, which clobbers them by the ABI. */
+ * (-mgeneral-regs-only). An interrupt or exception from ring 3 saves the FPU
+ * and vector registers into the thread's full frame (fxsave in trap.c), and
+ * the iretq return restores them (fxrstor in entry.S); a system call
+ * clobbers them by the ABI and saves nothing. */
 static void sse_init(void)
 {
     write_cr0((read_cr0() & ~(uint64_t)CR0_EM) | CR0_MP);

@@ -1,4 +1,4 @@
-/* The IDT's C side: interrupt lines into the kernel; exceptions, for now, a register dump and a kernel panic. */
+/* The IDT's C side: IRQs and ring-3 exceptions enter the kernel; ring-0 exceptions, NMI, #DF, #MC panic with a dump. */
 #include "entry.h"
 #include "rt.h"
 #include "x86.h"

@@ -51,6 +51,10 @@ typedef struct hw_cpu {
     size_t kstack_map_size;
     unsigned kstack_id;               /* Valgrind stack id */
     hw_cpu_intr_fn *intr_vector;
+    /* Called before an emulated user in/out reaches the bus, in the trap's
+     * signal handler (user code was running, so nothing else touches the
+     * devices): brings them to the CPU's time. May be NULL. */
+    void (*io_sync)(void);
     /* Single-stepping (the trap flag): while step is set, every user
      * instruction traps (#DB) and counts in steps; when steps reaches
      * step_budget (if not 0) the CPU enters intr_vector. */

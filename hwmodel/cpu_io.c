@@ -48,6 +48,8 @@ int hw_cpu_emulate_io(void *ucontext)
     unsigned len = decode((const uint8_t *)(uintptr_t)g[REG_RIP], g, &in, &port, &size);
     if (!len || !permitted(port, size))
         return 0;
+    if (hw_cpu0.io_sync)
+        hw_cpu0.io_sync(); /* the devices see the time of the access */
     if (in) {
         uint32_t v = hw_portbus_in(hw_cpu0.io_bus, (uint16_t)port, size);
         if (size == 4)

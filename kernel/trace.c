@@ -2,6 +2,7 @@
 #include "trace.h"
 
 #include "arch/arch.h"
+#include "cpu.h"
 #include "object/task.h"
 #include "object/thread.h"
 #include "rt.h"
@@ -73,4 +74,14 @@ void trace_drain(void)
 {
     if (ring.tail != ring.head)
         arch_trace_drain(&ring);
+}
+
+void trace_io_unclaimed(uint16_t port, unsigned size, int write)
+{
+    k_trace_event_t *ev = trace_begin(K_EV_IO_UNCLAIMED, k_cpu()->current, NULL);
+    if (ev) {
+        ev->a[0] = port;
+        ev->a[1] = size;
+        ev->a[2] = write != 0;
+    }
 }

@@ -31,6 +31,8 @@ typedef enum k_event_kind {
     K_EV_EXCEPTION,     /* actor raised a CPU exception; a0 vector, a1 error code, a2 address (CR2) */
     K_EV_NOTIFY,        /* actor (tid 0: an interrupt) signalled -> peer: the thread it woke (or none);
                          * a0 notification id, a1 bits */
+    K_EV_IO_UNCLAIMED,  /* actor (tid 0: the kernel) reached a port no device answers, the first
+                         * time anyone did; a0 port, a1 size in bytes, a2 1 for out, 0 for in */
     K_EV_COUNT
 } k_event_kind_t;
 
@@ -122,6 +124,10 @@ static inline k_trace_event_t *trace_begin(k_event_kind_t kind, const struct thr
 {
     return trace_wants(kind) ? trace_record(kind, actor, peer) : (k_trace_event_t *)0;
 }
+
+/* The platform's report of an access to a port nobody answers (the PC's bus
+ * floats: reads are all ones), made by the CPU's current thread. */
+void trace_io_unclaimed(uint16_t port, unsigned size, int write);
 
 /* Consumer side: copies the oldest unread event into out; 0 if none. */
 int trace_read(k_trace_ring_t *ring, k_trace_event_t *out);

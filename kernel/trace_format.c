@@ -15,7 +15,7 @@ static const char *const kind_names[K_EV_COUNT] = {
     [K_EV_SYSCALL_ERROR] = "syscall.error", [K_EV_PRINT] = "print",
     [K_EV_KERNEL_HALT] = "kernel.halt", [K_EV_IRQ] = "irq",
     [K_EV_PREEMPT] = "preempt",         [K_EV_EXCEPTION] = "exception",
-    [K_EV_NOTIFY] = "notify",
+    [K_EV_NOTIFY] = "notify",           [K_EV_IO_UNCLAIMED] = "io.unclaimed",
 };
 
 /* ANSI colour per kind: lifecycle green, IPC cyan/blue, waits yellow, errors red. */
@@ -25,6 +25,7 @@ static const char *const kind_colors[K_EV_COUNT] = {
     [K_EV_IPC_SEND] = "36",     [K_EV_IPC_CALL] = "36",   [K_EV_IPC_REPLY] = "34",
     [K_EV_IPC_WAIT] = "33",     [K_EV_SYSCALL_ERROR] = "31", [K_EV_PRINT] = "1",
     [K_EV_KERNEL_HALT] = "35", [K_EV_IRQ] = "95", [K_EV_PREEMPT] = "33", [K_EV_EXCEPTION] = "1;31", [K_EV_NOTIFY] = "36",
+    [K_EV_IO_UNCLAIMED] = "31",
 };
 
 static const char *const reason_names[K_REASON_COUNT] = {
@@ -139,6 +140,11 @@ unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_F
     case K_EV_NOTIFY:
         out[n++] = field("ntfn", TF_UINT, ev->a[0]);
         out[n++] = field("bits", TF_HEX, ev->a[1]);
+        break;
+    case K_EV_IO_UNCLAIMED:
+        out[n++] = field("port", TF_HEX, ev->a[0]);
+        out[n++] = field("size", TF_UINT, ev->a[1]);
+        out[n++] = field_str("op", ev->a[2] ? "out" : "in");
         break;
     case K_EV_PREEMPT:
         out[n++] = field_str("reason", ev->a[0] == K_PREEMPT_SLICE ? "slice" : "?");

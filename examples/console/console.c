@@ -11,8 +11,10 @@
 #define H_PORTS 1 /* COM1's ports, 0x3f8-0x3ff */
 #define H_IRQ 2   /* IRQ 4 */
 #define H_NTFN 3  /* where IRQ 4 arrives */
+#define H_COM2 4  /* COM2's ports, 0x2f8-0x2ff, to see whether it is there */
 
 #define COM1 0x3f8
+#define COM2 0x2f8
 #define RBR 0 /* receive buffer (read) / THR transmit holding (write) / DLL with DLAB */
 #define IER 1 /* interrupt enable / DLM with DLAB */
 #define FCR 2
@@ -65,8 +67,17 @@ static void take(const ms_start_t *start, line_t *l, char c)
     l->len = 0;
 }
 
+/* A port no device answers reads all ones: there is no UART there (this PC
+ * has none at COM2, and the trace says the port was unclaimed). */
+static int uart_present(uint16_t base)
+{
+    return inb(base + LSR) != 0xff;
+}
+
 static void console_driver(const ms_start_t *start)
 {
+    if (!uart_present(COM2))
+        ms_printf("%s: no UART at COM2 (0x%x); driving COM1\n", start->name, COM2);
     uart_init();
     if (ms_irq_bind(H_IRQ, H_NTFN, 1) != MS_OK)
         ms_exit(1);
@@ -85,14 +96,15 @@ const ms_manifest_t scenario_console = {
     .name = "console",
     .description = "a user-level UART driver echoes standard input (IRQ 4 bound to a notification)",
     .notifications = 1,
-    .nioports = 1,
-    .ioports = {{.first = COM1, .last = COM1 + 7}},
+    .nioports = 2,
+    .ioports = {{.first = COM1, .last = COM1 + 7}, {.first = COM2, .last = COM2 + 7}},
     .ntasks = 1,
     .tasks = {
         {.name = "console", .entry = console_driver, .prio = 50, .daemon = 1,
          .handles = {{.slot = H_PORTS, .type = MS_OBJ_IOPORT, .index = 0, .rights = MS_RIGHT_SEND},
                      {.slot = H_IRQ, .type = MS_OBJ_IRQ, .index = 4, .rights = MS_RIGHT_CONTROL},
                      {.slot = H_NTFN, .type = MS_OBJ_NOTIFICATION, .index = 0,
-                      .rights = MS_RIGHT_SEND | MS_RIGHT_RECV}}},
+                      .rights = MS_RIGHT_SEND | MS_RIGHT_RECV},
+                     {.slot = H_COM2, .type = MS_OBJ_IOPORT, .index = 1, .rights = MS_RIGHT_SEND}}},
     },
 };

@@ -73,7 +73,8 @@ uint16_t irq_wake_lines(void)
 {
     uint16_t mask = 0;
     for (unsigned i = 0; i < IRQ_LINES; i++)
-        if (lines[i].obj.type == KOBJ_IRQ && lines[i].ntfn && !k_list_empty(&lines[i].ntfn->waiters))
+        if (lines[i].obj.type == KOBJ_IRQ && lines[i].ntfn && !lines[i].awaiting_ack &&
+            !k_list_empty(&lines[i].ntfn->waiters))
             mask |= (uint16_t)(1u << i);
     return mask;
 }

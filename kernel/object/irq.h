@@ -38,8 +38,8 @@ int irq_deliver(unsigned line);
  * MS_E_INVAL if no interrupt awaits an acknowledgement. */
 int irq_ack(irq_line_t *irq);
 
-/* Lines bound to a notification that has a waiter: an interrupt on them
- * can wake a thread. */
+/* Lines bound to a notification that has a waiter, and not masked while they
+ * wait for irq_ack: an interrupt on them can wake a thread. */
 uint16_t irq_wake_lines(void);
 
 void irq_pool_reset(void);

@@ -54,6 +54,28 @@ START_TEST(an_interrupt_masks_signals_and_waits_for_ack)
     ck_assert_uint_eq(ev.actor_tid, 0);
     ck_assert_uint_eq(ev.peer_tid, thread_tid(driver));
     fx_run(driver);
+    /* Waiting again without the ack: the masked line can wake nobody. */
+    ck_assert_uint_eq(fx_syscall(driver, MS_SYS_WAIT, (arch_regs_t){.rdi = ntfn_h}), MS_OK);
+    ck_assert_int_eq(driver->state, THREAD_BLOCKED_NOTIFY);
+    ck_assert_uint_eq(interrupt_can_wake(), 0);
+    thread_t *helper = fx_thread(driver->task, 30); /* the ack may come from another thread */
+    fx_run(helper);
+    ck_assert_uint_eq(fx_syscall(helper, MS_SYS_IRQ_ACK, (arch_regs_t){.rdi = irq_h}), MS_OK);
+    ck_assert_uint_eq(interrupt_can_wake(), 1u << 4);
+    ck_assert(!pic_masked(4));
+    ck_assert_uint_eq(fx_syscall_rejected(helper, MS_SYS_IRQ_ACK, (arch_regs_t){.rdi = irq_h}), MS_E_INVAL);
+}
+END_TEST
+
+START_TEST(ack_unmasks_the_line_once)
+{
+    setup();
+    ck_assert_uint_eq(bind(0x10), MS_OK);
+    ck_assert_uint_eq(fx_syscall(driver, MS_SYS_WAIT, (arch_regs_t){.rdi = ntfn_h}), MS_OK);
+    fx_schedule();
+    interrupt_dispatch(32 + 4, 0, 0);
+    fx_run(driver);
+    ck_assert(pic_masked(4));
     ck_assert_uint_eq(fx_syscall(driver, MS_SYS_IRQ_ACK, (arch_regs_t){.rdi = irq_h}), MS_OK);
     ck_assert(!pic_masked(4));
     ck_assert_uint_eq(fx_syscall_rejected(driver, MS_SYS_IRQ_ACK, (arch_regs_t){.rdi = irq_h}), MS_E_INVAL);
@@ -113,6 +135,7 @@ static Suite *make_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, binding_unmasks_the_line);
     tcase_add_test(tc, an_interrupt_masks_signals_and_waits_for_ack);
+    tcase_add_test(tc, ack_unmasks_the_line_once);
     tcase_add_test(tc, unbinding_masks_the_line);
     tcase_add_test(tc, bad_binds_are_refused);
     tcase_add_test(tc, the_clock_and_cascade_lines_are_the_kernels);

@@ -93,6 +93,18 @@ START_TEST(preempt_line_gives_the_reason_and_the_irq)
 }
 END_TEST
 
+START_TEST(io_unclaimed_line_gives_port_size_and_direction)
+{
+    k_trace_event_t ev = event(K_EV_IO_UNCLAIMED, 300, "console", 1, "", 0);
+    ev.a[0] = 0x2fd;
+    ev.a[1] = 1;
+    ev.a[2] = 0;
+    expect_line(&ev, "         300   0 io.unclaimed  console:1                                port=0x2fd size=1 op=in");
+    ev.a[2] = 1;
+    expect_line(&ev, "         300   0 io.unclaimed  console:1                                port=0x2fd size=1 op=out");
+}
+END_TEST
+
 START_TEST(task_kill_line_names_killer_and_victim)
 {
     k_trace_event_t ev = event(K_EV_TASK_KILL, 2500, "init", 1, "lo", 4);
@@ -390,7 +402,7 @@ START_TEST(every_kind_has_its_name)
         [K_EV_IPC_SEND] = "ipc.send",         [K_EV_IPC_CALL] = "ipc.call",           [K_EV_IPC_REPLY] = "ipc.reply",
         [K_EV_IPC_WAIT] = "ipc.wait",         [K_EV_SYSCALL_ERROR] = "syscall.error", [K_EV_PRINT] = "print",
         [K_EV_KERNEL_HALT] = "kernel.halt",   [K_EV_IRQ] = "irq",                     [K_EV_PREEMPT] = "preempt",
-        [K_EV_EXCEPTION] = "exception", [K_EV_NOTIFY] = "notify",
+        [K_EV_EXCEPTION] = "exception", [K_EV_NOTIFY] = "notify", [K_EV_IO_UNCLAIMED] = "io.unclaimed",
     };
     for (unsigned k = 0; k < K_EV_COUNT; k++) {
         ck_assert_ptr_nonnull(names[k]);
@@ -662,6 +674,7 @@ static Suite *make_suite(void)
     tcase_add_test(text, task_exit_line_shows_signed_status);
     tcase_add_test(text, irq_line_names_the_interrupted_thread_or_idle);
     tcase_add_test(text, preempt_line_gives_the_reason_and_the_irq);
+    tcase_add_test(text, io_unclaimed_line_gives_port_size_and_direction);
     tcase_add_test(text, task_kill_line_names_killer_and_victim);
     tcase_add_test(text, thread_spawn_and_exit_lines);
     tcase_add_test(text, switch_line_shows_idle_and_trims_trailing_blanks);

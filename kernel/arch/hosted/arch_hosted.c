@@ -52,6 +52,7 @@ static struct {
     hw_clock_t clock;
     uint64_t pc_ns; /* the time the PC's devices have reached */
     uint64_t entries;
+    uint64_t steps_seen; /* of hw_cpu0.steps, those the clock has counted */
     const arch_regs_t *step_frame; /* hosted_step(): step this frame's thread when it returns */
     arch_regs_t *stepping;         /* the frame now running a requested single step */
     int host_timer; /* the INTR pin is driven by a host interval timer */
@@ -80,6 +81,7 @@ static void arm_step(arch_regs_t *regs, int one)
         budget = 1;
     hw_cpu0.step_budget = budget;
     hw_cpu0.steps = 0;
+    m.steps_seen = 0;
     hw_cpu_arm_step((uint64_t *)regs);
 }
 
@@ -145,7 +147,9 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
 }
 
 /* COM1's receiver gets what console_in has, as much as its FIFO takes.
- * Returns 0 once the input has ended. */
+ * Returns 0 once nothing more can arrive: the input has ended, or the FIFO
+ * is full (and, the caller saw, no interrupt says so: the UART's interrupt
+ * is off, and only the idle driver could empty it). */
 static int feed_console(void)
 {
     if (m.cfg.console_in < 0)
@@ -153,7 +157,7 @@ static int feed_console(void)
     uint8_t buf[HW_UART_FIFO_SIZE];
     unsigned room = hw_uart_rx_room(&m.pc.uart);
     if (room == 0)
-        return 1;
+        return 0;
     ssize_t n = read(m.cfg.console_in, buf, room < sizeof buf ? room : sizeof buf);
     if (n <= 0) {
         m.cfg.console_in = -1;
@@ -292,8 +296,16 @@ static void sync_devices(void)
 /* The user instructions stepped since the last look take their time. */
 static void account_steps(void)
 {
-    hw_clock_add_steps(&m.clock, hw_cpu0.steps);
-    hw_cpu0.steps = 0;
+    uint64_t steps = hw_cpu0.steps;
+    hw_clock_add_steps(&m.clock, steps - m.steps_seen);
+    m.steps_seen = steps;
+}
+
+/* A user in/out is about to reach a device: the devices catch up first. */
+static void io_sync(void)
+{
+    account_steps();
+    sync_devices();
 }
 
 /* Every kernel entry costs the same virtual time, on the CPU's clock and the
@@ -414,6 +426,13 @@ static int collect_image(struct dl_phdr_info *info, size_t size, void *data)
     return 1;
 }
 
+/* The bus reports each port nobody answers, once: into the trace. */
+static void port_unclaimed(void *ctx, uint16_t port, unsigned size, bool write)
+{
+    (void)ctx;
+    trace_io_unclaimed(port, size, write);
+}
+
 /* The host clock's interval timer raises the CPU's INTR pin; it is armed
  * once the kernel has programmed the PIT. */
 static int start_host_timer(void)
@@ -439,6 +458,7 @@ static hw_clock_kind_t effective_clock(hw_clock_kind_t want)
 static int start_clock(void)
 {
     hw_cpu0.step = m.clock.kind == HW_CLOCK_STEP;
+    hw_cpu0.io_sync = io_sync;
     if (hw_cpu_intr_install(intr_vector) != 0)
         return -1;
     return m.clock.kind == HW_CLOCK_HOST ? start_host_timer() : 0;
@@ -468,7 +488,7 @@ int hosted_run(const hosted_config_t *cfg, hosted_result_t *result)
      * read-only into every address space; here they are the simulator
      * executable's own read-only segments, which tasks may read. */
     dl_iterate_phdr(collect_image, &m.boot);
-    if (hw_pc_init(&m.pc, cfg->console_out, NULL, cfg->console_ctx) != 0) {
+    if (hw_pc_init(&m.pc, cfg->console_out, port_unclaimed, cfg->console_ctx) != 0) {
         errno = EINVAL;
         return -1;
     }

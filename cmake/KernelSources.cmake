@@ -57,6 +57,7 @@ set(MS_EXAMPLE_SOURCES
   examples/faults/faults.c
   examples/console/console.c
   examples/hog/hog.c
+  examples/fpu/fpu.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)

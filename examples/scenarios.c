@@ -10,6 +10,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_faults,
     &scenario_console,
     &scenario_hog,
+    &scenario_fpu,
     &scenario_bench_ipc,
     0,
 };

@@ -11,6 +11,7 @@ extern const ms_manifest_t scenario_deadlock;
 extern const ms_manifest_t scenario_faults;
 extern const ms_manifest_t scenario_console;
 extern const ms_manifest_t scenario_hog;
+extern const ms_manifest_t scenario_fpu;
 extern const ms_manifest_t scenario_bench_step; /* for microsim bench only */
 extern const ms_manifest_t scenario_bench_irq;
 

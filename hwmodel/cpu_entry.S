@@ -42,11 +42,24 @@ hw_cpu_syscall_entry:
     movq %rsp, SLOT(RSP)(%r11)
     movq $0x202, SLOT(RFLAGS)(%r11)
     movq $0, HW_FRAME_FULL(%r11)
+    stmxcsr HW_FRAME_MXCSR(%r11)
+    fnstcw HW_FRAME_FCW(%r11)
+    cmpl $HW_MXCSR_DEFAULT, HW_FRAME_MXCSR(%r11)
+    jne syscall_fpu_controls
+    cmpw $HW_FCW_DEFAULT, HW_FRAME_FCW(%r11)
+    jne syscall_fpu_controls
+syscall_on_kernel_stack:
     movq hw_cpu0+HW_CPU_KSTACK_TOP(%rip), %rsp
     cld
     xorl %ebp, %ebp
     call *hw_cpu0+HW_CPU_SYSCALL_VECTOR(%rip)
     ud2
+/* The thread changed its rounding or exception masks: the kernel and the
+ * simulator run with the power-on ones (a task must not make them trap). */
+syscall_fpu_controls:
+    ldmxcsr fpu_defaults+4(%rip)
+    fldcw fpu_defaults(%rip)
+    jmp syscall_on_kernel_stack
     .cfi_endproc
     .size hw_cpu_syscall_entry, . - hw_cpu_syscall_entry
 
@@ -63,6 +76,11 @@ hw_cpu_enter_user:
     movq %rdi, hw_cpu0+HW_CPU_USER_FRAME(%rip)
     cmpq $0, HW_FRAME_FULL(%rdi)
     jne enter_user_full
+    cmpl $HW_MXCSR_DEFAULT, HW_FRAME_MXCSR(%rdi)
+    jne sysret_fpu_controls
+    cmpw $HW_FCW_DEFAULT, HW_FRAME_FCW(%rdi)
+    jne sysret_fpu_controls
+sysret_registers:
     movq SLOT(RAX)(%rdi), %rax
     movq SLOT(RSI)(%rdi), %rsi
     movq SLOT(RDX)(%rdi), %rdx
@@ -80,6 +98,11 @@ hw_cpu_enter_user:
     movq SLOT(RDI)(%rdi), %rdi
     movq $HW_MODE_USER, hw_cpu0+HW_CPU_MODE(%rip)
     jmp *%rcx
+/* The thread's own control words, kept across its system call. */
+sysret_fpu_controls:
+    ldmxcsr HW_FRAME_MXCSR(%rdi)
+    fldcw HW_FRAME_FCW(%rdi)
+    jmp sysret_registers
 
 /*
  * The iretq path. The return address and the flags go on the user stack,
@@ -223,5 +246,11 @@ hw_cpu_save_fpu:
 
     .globl hw_cpu_entry_text_end
 hw_cpu_entry_text_end:
+
+    .section .rodata
+    .balign 8
+fpu_defaults:                   /* the x87 control word, then MXCSR */
+    .long HW_FCW_DEFAULT
+    .long HW_MXCSR_DEFAULT
 
     .section .note.GNU-stack, "", @progbits

@@ -28,6 +28,13 @@
  * an exception: restore everything) and the FXSAVE area. */
 #define HW_FRAME_FULL (HW_NREGS * 8)
 #define HW_FRAME_FPU 160
+/* In the FXSAVE area: the x87 control word and MXCSR, which a frame saved by
+ * a system call keeps too (the rest of its FPU state is the ABI's to
+ * clobber), and their power-on values, which the kernel runs with. */
+#define HW_FRAME_FCW (HW_FRAME_FPU + 0)
+#define HW_FRAME_MXCSR (HW_FRAME_FPU + 24)
+#define HW_FCW_DEFAULT 0x37f
+#define HW_MXCSR_DEFAULT 0x1f80
 
 /* Byte offsets in hw_cpu_t of the fields the assembly touches. */
 #define HW_CPU_USER_FRAME 0

@@ -63,6 +63,10 @@ static void enter_gate(ucontext_t *uc, void (*gate)(void))
     g[REG_RIP] = (greg_t)(uintptr_t)gate;
     g[REG_RSP] = (greg_t)hw_cpu0.kstack_top;
     g[REG_EFL] &= ~(greg_t)(RFLAGS_TF | RFLAGS_DF);
+    if (uc->uc_mcontext.fpregs) { /* the kernel runs with the power-on FPU controls */
+        uc->uc_mcontext.fpregs->cwd = HW_FCW_DEFAULT;
+        uc->uc_mcontext.fpregs->mxcsr = HW_MXCSR_DEFAULT;
+    }
 }
 
 static void enter_trap_gate(ucontext_t *uc, unsigned vector, uint64_t error, uint64_t addr)
@@ -179,7 +183,14 @@ void hw_cpu_intr_remove(void)
 void hw_cpu_arm_step(uint64_t *frame)
 {
     if (!frame[HW_FRAME_FULL / 8]) {
-        hw_cpu_save_fpu((char *)frame + HW_FRAME_FPU);
+        char *fpu = (char *)frame + HW_FRAME_FPU;
+        uint16_t fcw;
+        uint32_t mxcsr;
+        memcpy(&fcw, fpu, sizeof fcw);
+        memcpy(&mxcsr, fpu + (HW_FRAME_MXCSR - HW_FRAME_FPU), sizeof mxcsr);
+        hw_cpu_save_fpu(fpu); /* the registers as the system call left them... */
+        memcpy(fpu, &fcw, sizeof fcw); /* ...and the thread's own controls */
+        memcpy(fpu + (HW_FRAME_MXCSR - HW_FRAME_FPU), &mxcsr, sizeof mxcsr);
         frame[HW_FRAME_FULL / 8] = 1;
     }
     frame[HW_REG_RFLAGS] |= RFLAGS_TF;

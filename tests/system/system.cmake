@@ -22,7 +22,8 @@ set(status_demo 0)
 set(status_deadlock 1)
 set(status_faults 0)
 set(status_console 0)
-foreach(scenario pingpong demo deadlock faults console)
+set(status_fpu 0)
+foreach(scenario pingpong demo deadlock faults console fpu)
   foreach(fastpath on off)
     add_test(NAME system.golden.${scenario}.fastpath_${fastpath}
              COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=${scenario}

@@ -144,6 +144,10 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
     regs->rsp = stack_top;
     regs->rdi = arg;
     regs->rflags = 0x202; /* IF set, as user mode always runs */
+    uint16_t fcw = HW_FCW_DEFAULT; /* the FPU controls a thread starts with */
+    uint32_t mxcsr = HW_MXCSR_DEFAULT;
+    memcpy((char *)regs + HW_FRAME_FCW, &fcw, sizeof fcw);
+    memcpy((char *)regs + HW_FRAME_MXCSR, &mxcsr, sizeof mxcsr);
 }
 
 /* COM1's receiver gets what console_in has, as much as its FIFO takes.

@@ -88,6 +88,10 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
     regs->rsp = stack_top;
     regs->rdi = arg;
     regs->rflags = RFLAGS_IF | RFLAGS_FIXED;
+    regs->fpu[0] = 0x7f; /* FXSAVE layout: the x87 control word 0x037f, MXCSR 0x1f80, */
+    regs->fpu[1] = 0x03; /* the FPU controls a thread starts with */
+    regs->fpu[24] = 0x80;
+    regs->fpu[25] = 0x1f;
 }
 
 /* The kernel idles only when an interrupt can wake a thread: wait for it

@@ -60,6 +60,8 @@ x86_syscall_entry:
     movq %rax, R11(%r11)
     movq %rax, RFLAGS(%r11)
     movq $0, FULL(%r11)
+    stmxcsr FPU+24(%r11)            /* the thread's FPU controls outlive its system call */
+    fnstcw FPU(%r11)
     movq x86_cpu0+X86_CPU_KSTACK_TOP(%rip), %rsp
     xorl %ebp, %ebp
     call x86_syscall
@@ -72,13 +74,17 @@ x86_syscall_entry:
  * The frame becomes the one the next system call saves into. As on the
  * simulated CPU, rcx carries the return address (rip) and r11 the flags, so
  * the frame's rcx and r11 slots are not restored. The caller has checked that
- * rip is canonical and sanitised rflags. Interrupts stay off until sysretq
+ * rip is canonical and sanitised rflags. The vector registers are the ABI's
+ * to clobber, but MXCSR and the x87 control word are the thread's: they come
+ * back from the frame. Interrupts stay off until sysretq
  * loads the user's flags, so nothing runs on the user stack in ring 0.
  */
     .globl x86_enter_user
     .type x86_enter_user, @function
 x86_enter_user:
     movq %rdi, x86_cpu0+X86_CPU_USER_FRAME(%rip)
+    ldmxcsr FPU+24(%rdi)            /* its own controls, not the last thread's */
+    fldcw FPU(%rdi)
     movq RAX(%rdi), %rax
     movq RSI(%rdi), %rsi
     movq RDX(%rdi), %rdx

@@ -13,9 +13,6 @@ static inline uint8_t inb(uint16_t port)
 }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
 
-/* A write to an unused port: about a microsecond, for old devices (8259) that need time between writes. */
-static inline void io_wait(void) { outb(0x80, 0); }
-
 static inline uint64_t rdmsr(uint32_t msr)
 {
     uint32_t lo, hi;

@@ -1,4 +1,4 @@
-/* The x86-64 port's own declarations: memory layout, per-CPU state, and its parts (serial, descriptors, PIC, paging, traps). */
+/* The x86-64 port's own declarations: memory layout, per-CPU state, and its parts (serial, descriptors, paging, traps). */
 #ifndef X86_64_H
 #define X86_64_H
 

@@ -4,6 +4,23 @@
 
 #define SLOT(r) (HW_REG_##r * 8)
 
+/* The registers both returns to user mode load the same way, from the frame
+ * at rdi (rcx, r11, rsp, rip, the flags and rdi itself differ). */
+.macro LOAD_COMMON_REGS
+    movq SLOT(RAX)(%rdi), %rax
+    movq SLOT(RSI)(%rdi), %rsi
+    movq SLOT(RDX)(%rdi), %rdx
+    movq SLOT(R10)(%rdi), %r10
+    movq SLOT(R8)(%rdi), %r8
+    movq SLOT(R9)(%rdi), %r9
+    movq SLOT(R12)(%rdi), %r12
+    movq SLOT(R13)(%rdi), %r13
+    movq SLOT(R14)(%rdi), %r14
+    movq SLOT(R15)(%rdi), %r15
+    movq SLOT(RBX)(%rdi), %rbx
+    movq SLOT(RBP)(%rdi), %rbp
+.endm
+
     .text
     .globl hw_cpu_entry_text_start
 hw_cpu_entry_text_start:        /* mode switches: never user code, see cpu_trap.c */
@@ -81,18 +98,7 @@ hw_cpu_enter_user:
     cmpw $HW_FCW_DEFAULT, HW_FRAME_FCW(%rdi)
     jne sysret_fpu_controls
 sysret_registers:
-    movq SLOT(RAX)(%rdi), %rax
-    movq SLOT(RSI)(%rdi), %rsi
-    movq SLOT(RDX)(%rdi), %rdx
-    movq SLOT(R10)(%rdi), %r10
-    movq SLOT(R8)(%rdi), %r8
-    movq SLOT(R9)(%rdi), %r9
-    movq SLOT(R12)(%rdi), %r12
-    movq SLOT(R13)(%rdi), %r13
-    movq SLOT(R14)(%rdi), %r14
-    movq SLOT(R15)(%rdi), %r15
-    movq SLOT(RBX)(%rdi), %rbx
-    movq SLOT(RBP)(%rdi), %rbp
+    LOAD_COMMON_REGS
     movq SLOT(RIP)(%rdi), %rcx
     movq SLOT(RSP)(%rdi), %rsp
     movq SLOT(RDI)(%rdi), %rdi
@@ -119,18 +125,7 @@ enter_user_full:
     movq SLOT(RIP)(%rdi), %rcx
     movq %rcx, 8(%rax)
     movq %rax, %rsp
-    movq SLOT(RAX)(%rdi), %rax
-    movq SLOT(RSI)(%rdi), %rsi
-    movq SLOT(RDX)(%rdi), %rdx
-    movq SLOT(R10)(%rdi), %r10
-    movq SLOT(R8)(%rdi), %r8
-    movq SLOT(R9)(%rdi), %r9
-    movq SLOT(R12)(%rdi), %r12
-    movq SLOT(R13)(%rdi), %r13
-    movq SLOT(R14)(%rdi), %r14
-    movq SLOT(R15)(%rdi), %r15
-    movq SLOT(RBX)(%rdi), %rbx
-    movq SLOT(RBP)(%rdi), %rbp
+    LOAD_COMMON_REGS
     movq SLOT(RCX)(%rdi), %rcx
     movq SLOT(R11)(%rdi), %r11
     movq SLOT(RDI)(%rdi), %rdi

@@ -80,7 +80,7 @@ void sim_report_panic(const char *msg, const arch_regs_t *regs, const k_trace_ri
     }
 }
 
-static void on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring)
+void sim_on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring)
 {
     (void)ctx;
     sim_report_panic(msg, regs, ring);
@@ -152,7 +152,7 @@ int sim_run(const sim_options_t *o)
         .console_out = console_out,
         .console_in = STDIN_FILENO,
         .check_invariants = o->check_invariants,
-        .sink = {.events = on_events, .panic = on_panic, .ctx = &r},
+        .sink = {.events = on_events, .panic = sim_on_panic, .ctx = &r},
     };
     hosted_result_t res;
     int err = hosted_run(&cfg, &res);

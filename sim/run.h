@@ -14,6 +14,9 @@
  * registers (if any) and the last 16 trace events. */
 void sim_report_panic(const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring);
 
+/* sim_report_panic as a hosted sink's panic callback (ctx unused). */
+void sim_on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring);
+
 /* The user registers of a frame, three to a line. */
 void sim_print_regs(FILE *out, const arch_regs_t *regs);
 

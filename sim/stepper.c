@@ -368,12 +368,6 @@ static void on_stepped(void *ctx, const arch_regs_t *regs)
     prompt(s);
 }
 
-static void on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring)
-{
-    (void)ctx;
-    sim_report_panic(msg, regs, ring);
-}
-
 int sim_stepper_run(const sim_options_t *o)
 {
     const ms_manifest_t *m = scenario_find(o->scenario);
@@ -401,7 +395,7 @@ int sim_stepper_run(const sim_options_t *o)
         .clock = sim_choose_clock(o, m),
         .console_in = -1, /* standard input is the stepper's */
         .check_invariants = o->check_invariants,
-        .sink = {.events = on_events, .panic = on_panic, .stepped = on_stepped, .ctx = s},
+        .sink = {.events = on_events, .panic = sim_on_panic, .stepped = on_stepped, .ctx = s},
     };
     hosted_result_t res;
     int err = hosted_run(&cfg, &res);

@@ -16,6 +16,7 @@ set(MS_KERNEL_SOURCES
   kernel/entry.c
   kernel/exception.c
   kernel/fastpath.c
+  kernel/frame.c
   kernel/halt.c
   kernel/handle.c
   kernel/interrupt.c
@@ -24,11 +25,13 @@ set(MS_KERNEL_SOURCES
   kernel/ipc.c
   kernel/kobject.c
   kernel/object/endpoint.c
+  kernel/object/frames.c
   kernel/object/ioport.c
   kernel/object/irq.c
   kernel/object/notification.c
   kernel/object/task.c
   kernel/object/thread.c
+  kernel/paging.c
   kernel/panic.c
   kernel/sched.c
   kernel/stats.c
@@ -40,7 +43,7 @@ set(MS_KERNEL_SOURCES
 set(MS_KERNEL_INCLUDES kernel kernel/abi rt/include)
 
 # The user library every program links (system call stubs, ms_printf).
-set(MS_USERLIB_SOURCES services/lib/print.c)
+set(MS_USERLIB_SOURCES services/lib/print.c services/pager/pager.c)
 
 # The scenario programs and their boot manifests (user code).
 set(MS_EXAMPLE_SOURCES
@@ -58,6 +61,8 @@ set(MS_EXAMPLE_SOURCES
   examples/console/console.c
   examples/hog/hog.c
   examples/fpu/fpu.c
+  examples/pager/pager_demo.c
+  examples/isolation/isolation.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)

@@ -37,8 +37,10 @@ ms_freestanding(ms_x86_kernel)
 target_compile_options(ms_x86_kernel PRIVATE ${MS_X86_KERNEL_FLAGS})
 
 # The scenario table, read by the kernel at boot. Its entries point into the
-# user image at 0x400000, out of -mcmodel=kernel's reach: the large model
-# addresses them with 64-bit immediates.
+# user image at MS_USER_IMAGE_BASE (0x48000000), out of the RIP-relative reach
+# of -mcmodel=kernel code: the large model addresses them with 64-bit
+# immediates. The kernel reads the manifests themselves through its direct
+# map of physical memory (start.c), not at these user addresses.
 add_library(ms_x86_scenarios OBJECT ${MS_SCENARIO_TABLE_SOURCES})
 target_include_directories(ms_x86_scenarios PRIVATE examples kernel/abi rt/include)
 ms_freestanding(ms_x86_scenarios)

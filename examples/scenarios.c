@@ -11,6 +11,8 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_console,
     &scenario_hog,
     &scenario_fpu,
+    &scenario_pager,
+    &scenario_isolation,
     &scenario_bench_ipc,
     0,
 };

@@ -12,6 +12,8 @@ extern const ms_manifest_t scenario_faults;
 extern const ms_manifest_t scenario_console;
 extern const ms_manifest_t scenario_hog;
 extern const ms_manifest_t scenario_fpu;
+extern const ms_manifest_t scenario_pager;
+extern const ms_manifest_t scenario_isolation;
 extern const ms_manifest_t scenario_bench_step; /* for microsim bench only */
 extern const ms_manifest_t scenario_bench_irq;
 

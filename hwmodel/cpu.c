@@ -2,6 +2,7 @@
 #include "cpu.h"
 
 #include <assert.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -25,6 +26,7 @@ void hw_cpu_switch_to_kernel(void (*fn)(void *), void *arg);
 __attribute__((noreturn)) void hw_cpu_switch_to_host(void);
 
 hw_cpu_t hw_cpu0;
+uint64_t hw_cpu_iret[3];
 
 static_assert(offsetof(hw_cpu_t, user_frame) == HW_CPU_USER_FRAME, "layout shared with cpu_entry.S");
 static_assert(offsetof(hw_cpu_t, kstack_top) == HW_CPU_KSTACK_TOP, "layout shared with cpu_entry.S");
@@ -35,6 +37,7 @@ static_assert(offsetof(hw_cpu_t, trap_vector) == HW_CPU_TRAP_VECTOR, "layout sha
 static_assert(offsetof(hw_cpu_t, intr_vector) == HW_CPU_INTR_VECTOR, "layout shared with cpu_entry.S");
 
 #define KSTACK_SIZE (1u << 20)
+#define ALTSTACK_SIZE (64u << 10)
 
 int hw_cpu_init(hw_cpu_vector_fn *syscall_vector)
 {
@@ -50,6 +53,19 @@ int hw_cpu_init(hw_cpu_vector_fn *syscall_vector)
     hw_cpu0.kstack_top = (uintptr_t)map + size;
     hw_cpu0.kstack_id = VALGRIND_STACK_REGISTER((char *)map + page, (char *)map + size);
     hw_cpu0.syscall_vector = syscall_vector;
+    /* Signals taken in user mode must not land on the user stack: the MMU
+     * may not have it mapped (a real CPU switches to the kernel stack). */
+    hw_cpu0.altstack = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (hw_cpu0.altstack == MAP_FAILED) {
+        hw_cpu0.altstack = NULL;
+        hw_cpu_fini();
+        return -1;
+    }
+    stack_t ss = {.ss_sp = hw_cpu0.altstack, .ss_size = ALTSTACK_SIZE};
+    if (sigaltstack(&ss, NULL) != 0) {
+        hw_cpu_fini();
+        return -1;
+    }
     return 0;
 }
 
@@ -68,6 +84,11 @@ void hw_cpu_fini(void)
     nlive = live_cap = 0;
     VALGRIND_STACK_DEREGISTER(hw_cpu0.kstack_id);
     munmap(hw_cpu0.kstack_map, hw_cpu0.kstack_map_size);
+    if (hw_cpu0.altstack) {
+        stack_t off = {.ss_flags = SS_DISABLE};
+        sigaltstack(&off, NULL);
+        munmap(hw_cpu0.altstack, ALTSTACK_SIZE);
+    }
     hw_cpu0 = (hw_cpu_t){0};
 }
 
@@ -129,11 +150,6 @@ void hw_cpu_trap_landed(void)
     char *bottom = (char *)hw_cpu0.kstack_top - KSTACK_SIZE;
     char *here = __builtin_frame_address(0);
     VALGRIND_MAKE_MEM_UNDEFINED(bottom, (size_t)(here - 256 - bottom));
-}
-
-void hw_cpu_prepare_full_return(uintptr_t rsp)
-{
-    VALGRIND_MAKE_MEM_UNDEFINED((void *)(rsp - 144), 16);
 }
 
 unsigned hw_cpu_stack_register(uintptr_t lo, uintptr_t hi)

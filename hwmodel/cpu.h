@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cpu_layout.h"
+#include "mmu.h"
 #include "portbus.h"
 
 /*
@@ -62,7 +63,12 @@ typedef struct hw_cpu {
     volatile uint64_t steps;
     volatile uint64_t step_budget;
     volatile uint64_t step_armed;     /* the next #DB ends the return to user: not an instruction */
+    hw_mmu_t *mmu;                    /* user page faults go through it first (NULL: no MMU) */
+    void *altstack;                   /* where trap and interrupt signals run (not the user stack) */
 } hw_cpu_t;
+
+/* The iretq path's scratch: the flags, rip and rsp it restores last. */
+extern uint64_t hw_cpu_iret[3];
 
 /* The one simulated CPU. */
 extern hw_cpu_t hw_cpu0;
@@ -126,10 +132,6 @@ void hw_cpu_clear_step(uint64_t *frame);
  * saw the stack pointer move by sigreturn rather than by an instruction,
  * learns that the kernel stack below is usable again. A no-op otherwise. */
 void hw_cpu_trap_landed(void);
-
-/* Before returning to a full frame whose user stack pointer is rsp: the
- * return writes its last two words below the red zone (see cpu_entry.S). */
-void hw_cpu_prepare_full_return(uintptr_t rsp);
 
 /* The targets of a redirected trap or interrupt (assembly): they call
  * trap_vector and intr_vector. */

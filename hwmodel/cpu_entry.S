@@ -111,27 +111,31 @@ sysret_fpu_controls:
     jmp sysret_registers
 
 /*
- * The iretq path. The return address and the flags go on the user stack,
- * below its 128-byte red zone (memory the ABI lets anyone clobber), so that
- * popfq and `ret $128` can restore them last, with every register already
- * loaded. Real hardware pops them from the kernel stack in one iretq.
+ * The iretq path. The flags, the return address and the stack pointer go to
+ * hw_cpu_iret (the simulator's memory, never the user stack, which the MMU
+ * may not have mapped), so that with every register loaded popfq restores
+ * the flags from there, then rsp and rip come back without touching a
+ * register. Real hardware pops all three from the kernel stack in one iretq.
+ * With the trap flag set, the #DB after the load of rsp lands in this code;
+ * cpu_trap.c lets it pass.
  */
 enter_user_full:
     fxrstor HW_FRAME_FPU(%rdi)
-    movq SLOT(RSP)(%rdi), %rax
-    subq $144, %rax
     movq SLOT(RFLAGS)(%rdi), %rcx
-    movq %rcx, 0(%rax)
+    movq %rcx, hw_cpu_iret(%rip)
     movq SLOT(RIP)(%rdi), %rcx
-    movq %rcx, 8(%rax)
-    movq %rax, %rsp
+    movq %rcx, hw_cpu_iret+8(%rip)
+    movq SLOT(RSP)(%rdi), %rcx
+    movq %rcx, hw_cpu_iret+16(%rip)
+    leaq hw_cpu_iret(%rip), %rsp
     LOAD_COMMON_REGS
     movq SLOT(RCX)(%rdi), %rcx
     movq SLOT(R11)(%rdi), %r11
     movq SLOT(RDI)(%rdi), %rdi
     movq $HW_MODE_USER, hw_cpu0+HW_CPU_MODE(%rip)
     popfq
-    ret $128
+    movq hw_cpu_iret+16(%rip), %rsp
+    jmp *hw_cpu_iret+8(%rip)
     .size hw_cpu_enter_user, . - hw_cpu_enter_user
 
 /*

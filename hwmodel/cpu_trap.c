@@ -1,9 +1,11 @@
 /*
  * The simulated CPU's exceptions and interrupts: host signals raised by user
  * code become x86 traps into the kernel, and an asynchronous host signal is
- * its INTR pin. The handler runs on the interrupted user stack (no
- * sigaltstack: it does not return to the frames it leaves, see FIELD-NOTES),
- * copies the whole user state into the current frame, and rewrites the
+ * its INTR pin. The handler runs on the CPU's signal stack (sigaltstack: the
+ * user stack lives behind the simulated MMU and may not be mapped; each
+ * handler ends in sigreturn, so no frame stays there to be overwritten),
+ * resolves a page fault in the user window through the MMU (a hosted TLB
+ * fill), copies the whole user state into the current frame, and rewrites the
  * signal's context so that sigreturn resumes in hw_cpu_trap_entry (or
  * hw_cpu_intr_entry) on the kernel stack: the gate a real CPU would take.
  */
@@ -98,7 +100,8 @@ static int single_step(ucontext_t *uc)
         return 0;
     greg_t *g = uc->uc_mcontext.gregs;
     if (hw_cpu0.step_armed) {
-        hw_cpu0.step_armed = 0;
+        if (!in_entry_text(uc)) /* the return's last instruction, in cpu_entry.S, also traps */
+            hw_cpu0.step_armed = 0;
         return 1;
     }
     hw_cpu0.steps++;
@@ -130,6 +133,12 @@ static void on_trap(int sig, siginfo_t *si, void *ctx)
     }
     switch (hw_cpu0.mode) {
     case HW_MODE_USER:
+        if (vector == VECTOR_PF && hw_cpu0.mmu) {
+            unsigned pf = hw_mmu_fill(hw_cpu0.mmu, (uintptr_t)addr, (unsigned)error);
+            if (!pf)
+                return; /* the TLB holds the page now: the instruction runs again */
+            error = pf;
+        }
         if (vector == VECTOR_GP && hw_cpu_emulate_io(uc)) {
             if (hw_cpu0.step)
                 hw_cpu0.steps++; /* emulated, it traps no #DB of its own */
@@ -165,7 +174,7 @@ int hw_cpu_intr_install(hw_cpu_intr_fn *intr_vector)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_intr;
-    sa.sa_flags = SA_SIGINFO | SA_RESTART; /* the simulator's own reads and writes go on */
+    sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK; /* the simulator's own reads and writes go on */
     sigemptyset(&sa.sa_mask);
     if (sigaction(HW_CPU_INTR_SIGNAL, &sa, &saved_intr) != 0)
         return -1;
@@ -209,7 +218,7 @@ int hw_cpu_traps_install(hw_cpu_trap_fn *trap_vector, hw_cpu_fault_fn *kernel_fa
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_trap;
-    sa.sa_flags = SA_SIGINFO;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     sigaddset(&sa.sa_mask, HW_CPU_INTR_SIGNAL); /* INTR never nests in a trap */
     for (unsigned i = 0; i < NTRAPS; i++)

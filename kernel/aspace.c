@@ -1,12 +1,49 @@
-/* Address spaces (placeholder): range checks for user pointers. */
+/* Address spaces: a task's page tables, and the checks of every user pointer. */
 #include "aspace.h"
+
+#include "arch/arch.h"
+#include "cpu.h"
+#include "frame.h"
+#include "ms_abi.h"
+#include "object/frames.h"
+#include "paging.h"
 
 static k_region_t image[ASPACE_IMAGE_REGIONS];
 static unsigned nimage;
 
-void aspace_init(aspace_t *as, uintptr_t base, uintptr_t size)
+static int region_contains(const k_region_t *r, uintptr_t addr, uint64_t len)
+{
+    if (addr < r->base || len > r->size)
+        return 0;
+    return addr - r->base <= r->size - len;
+}
+
+int aspace_init(aspace_t *as, uintptr_t base, uintptr_t size)
 {
     as->own = (k_region_t){.base = base, .size = size};
+    as->root = paging_root_create();
+    return as->root ? MS_OK : MS_E_NOMEM;
+}
+
+static void release_page(void *ctx, uintptr_t va, uint64_t pte)
+{
+    (void)ctx;
+    (void)va;
+    frames_t *f = frames_owner(pte & PTE_ADDR);
+    if (f)
+        frames_map_unref(f);
+}
+
+void aspace_destroy(aspace_t *as)
+{
+    if (!as->root)
+        return;
+    if (k_cpu()->root == as->root) { /* never run on freed page tables */
+        arch_page_root_load(0);
+        k_cpu()->root = 0;
+    }
+    paging_root_destroy(as->root, release_page, NULL);
+    as->root = 0;
 }
 
 void aspace_set_image(const k_region_t *regions, unsigned n)
@@ -16,24 +53,98 @@ void aspace_set_image(const k_region_t *regions, unsigned n)
         image[i] = regions[i];
 }
 
-static int region_contains(const k_region_t *r, uintptr_t addr, uint64_t len)
-{
-    if (addr < r->base || len > r->size)
-        return 0;
-    return addr - r->base <= r->size - len;
-}
-
-int aspace_writable(const aspace_t *as, uintptr_t addr, uint64_t len)
+int aspace_owns(const aspace_t *as, uintptr_t addr, uint64_t len)
 {
     return region_contains(&as->own, addr, len);
 }
 
-int aspace_readable(const aspace_t *as, uintptr_t addr, uint64_t len)
+/* [va, va + n pages) is page-aligned and inside the user window. */
+static int window_range(uintptr_t va, uint64_t n)
 {
-    if (region_contains(&as->own, addr, len))
-        return 1;
+    if (n == 0 || (va & (MS_PAGE_SIZE - 1)) || va < MS_USER_BASE || va >= MS_USER_END)
+        return 0;
+    return n <= (MS_USER_END - va) / MS_PAGE_SIZE;
+}
+
+static uint64_t pte_bits(unsigned rights)
+{
+    uint64_t bits = PTE_P | PTE_U;
+    if (rights & MS_RIGHT_WRITE)
+        bits |= PTE_W;
+    if (!(rights & MS_RIGHT_EXEC))
+        bits |= PTE_NX;
+    return bits;
+}
+
+static uint64_t may_bits(unsigned may_rights)
+{
+    return ((may_rights & MS_RIGHT_WRITE) ? PTE_MAY_W : 0) | ((may_rights & MS_RIGHT_EXEC) ? PTE_MAY_X : 0);
+}
+
+int aspace_map(aspace_t *as, uintptr_t va, frames_t *f, uint64_t first, uint64_t n, unsigned rights,
+               unsigned may_rights, int preset_ad)
+{
+    if (!window_range(va, n) || !(rights & MS_RIGHT_READ))
+        return MS_E_INVAL;
+    if (first > f->npages || n > f->npages - first)
+        return MS_E_RANGE;
+    for (uint64_t i = 0; i < n; i++)
+        if (paging_lookup(as->root, va + i * MS_PAGE_SIZE) & PTE_P)
+            return MS_E_INVAL;
+    uint64_t bits = pte_bits(rights) | may_bits(may_rights | rights) | (preset_ad ? PTE_A | PTE_D : 0);
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t pa = f->pa + (first + i) * MS_PAGE_SIZE;
+        int err = paging_map(as->root, va + i * MS_PAGE_SIZE, pa | bits);
+        if (err != MS_OK) {
+            aspace_unmap(as, va, i);
+            return err;
+        }
+        frames_map_ref(f);
+    }
+    return MS_OK;
+}
+
+int aspace_unmap(aspace_t *as, uintptr_t va, uint64_t n)
+{
+    if (!window_range(va, n))
+        return MS_E_INVAL;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t old = paging_set(as->root, va + i * MS_PAGE_SIZE, 0);
+        if (old & PTE_P)
+            release_page(NULL, va, old);
+    }
+    return MS_OK;
+}
+
+int aspace_protect(aspace_t *as, uintptr_t va, uint64_t n, unsigned rights)
+{
+    if (!window_range(va, n) || !(rights & MS_RIGHT_READ))
+        return MS_E_INVAL;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t pte = paging_lookup(as->root, va + i * MS_PAGE_SIZE);
+        if (!(pte & PTE_P))
+            return MS_E_INVAL;
+        if (((rights & MS_RIGHT_WRITE) && !(pte & PTE_MAY_W)) || ((rights & MS_RIGHT_EXEC) && !(pte & PTE_MAY_X)))
+            return MS_E_RIGHTS;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        uintptr_t at = va + i * MS_PAGE_SIZE;
+        uint64_t pte = paging_lookup(as->root, at);
+        uint64_t keep = pte & (PTE_ADDR | PTE_A | PTE_D | PTE_MAY_W | PTE_MAY_X);
+        paging_set(as->root, at, keep | pte_bits(rights));
+    }
+    return MS_OK;
+}
+
+uint64_t aspace_user_pa(const aspace_t *as, uintptr_t va, int write)
+{
+    return paging_user_access(as->root, va, write);
+}
+
+const void *aspace_image(uintptr_t addr, uint64_t len)
+{
     for (unsigned i = 0; i < nimage; i++)
         if (region_contains(&image[i], addr, len))
-            return 1;
+            return (const void *)addr;
     return 0;
 }

@@ -5,9 +5,11 @@
 #include "dev/pic.h"
 #include "entry.h"
 #include "fastpath.h"
+#include "frame.h"
 #include "halt.h"
 #include "invariants.h"
 #include "object/endpoint.h"
+#include "object/frames.h"
 #include "object/ioport.h"
 #include "object/irq.h"
 #include "object/notification.h"
@@ -23,7 +25,8 @@
 
 uintptr_t k_boot_task_mem_size(const ms_boot_task_t *task)
 {
-    return (uintptr_t)(task->mem_kib ? task->mem_kib : MS_DEFAULT_MEM_KIB) * 1024u;
+    uintptr_t bytes = (uintptr_t)(task->mem_kib ? task->mem_kib : MS_DEFAULT_MEM_KIB) * 1024u;
+    return (bytes + K_PAGE_SIZE - 1) & ~(uintptr_t)(K_PAGE_SIZE - 1);
 }
 
 static uintptr_t stack_size(const ms_boot_task_t *task)
@@ -33,6 +36,9 @@ static uintptr_t stack_size(const ms_boot_task_t *task)
 
 static void reset_kernel(uint32_t trace_mask)
 {
+    uint64_t base, size;
+    arch_phys_memory(&base, &size);
+    frame_init(base, size);
     k_cpu_init();
     sched_init();
     trace_init(trace_mask);
@@ -58,6 +64,56 @@ static void write_start_block(task_t *task, const ms_boot_task_t *spec, const k_
         k_panic("boot: cannot write the start block of %s", spec->name);
 }
 
+/* The loader maps [va, va + size) of the task to fresh zeroed frames,
+ * read-write, marked accessed and dirty. */
+static void give_memory(task_t *task, const char *name, uintptr_t va, uintptr_t size)
+{
+    unsigned pages = (unsigned)((size + K_PAGE_SIZE - 1) / K_PAGE_SIZE);
+    frames_t *f = frames_create(pages);
+    if (!f)
+        k_panic("boot: no memory for task %s (%u pages): give the machine more (microsim --mem)", name, pages);
+    unsigned rw = MS_RIGHT_READ | MS_RIGHT_WRITE;
+    if (aspace_map(&task->aspace, va, f, 0, pages, rw, rw, 1) != MS_OK)
+        k_panic("boot: cannot map the memory of task %s", name);
+}
+
+/* The image's frames objects, made once at boot, held by the kernel. */
+static frames_t *image_frames[ASPACE_IMAGE_REGIONS];
+
+static void adopt_image(const k_boot_info_t *info)
+{
+    for (unsigned i = 0; i < info->nuser_image && i < ASPACE_IMAGE_REGIONS; i++) {
+        unsigned pages = (unsigned)((info->user_image[i].size + K_PAGE_SIZE - 1) / K_PAGE_SIZE);
+        if (!(image_frames[i] = frames_adopt(info->user_image[i].pa, pages)))
+            k_panic("boot: no frames object for the image");
+        kobject_ref(&image_frames[i]->obj);
+    }
+}
+
+/* The program image, as a loader maps it into every space. */
+static void map_image(task_t *task, const k_boot_info_t *info)
+{
+    for (unsigned i = 0; i < info->nuser_image && i < ASPACE_IMAGE_REGIONS; i++) {
+        const k_boot_image_t *im = &info->user_image[i];
+        if (aspace_map(&task->aspace, im->va, image_frames[i], 0, image_frames[i]->npages, im->rights, im->rights,
+                       1) != MS_OK)
+            k_panic("boot: cannot map the image into task %s", task->name);
+    }
+}
+
+/* All of a task's memory, or for a demand-paged task the start block and
+ * the IPC buffer only (its pager maps the heap and the stack). */
+static void load_task_memory(task_t *task, const ms_boot_task_t *spec, const k_boot_region_t *mem)
+{
+    if (!spec->demand) {
+        give_memory(task, spec->name, mem->base, mem->size);
+        return;
+    }
+    if (!spec->fault_ep)
+        k_panic("boot: demand-paged task %s has no pager (fault_ep)", spec->name);
+    give_memory(task, spec->name, mem->base, K_BOOT_HEAP_OFFSET);
+}
+
 static thread_t *start_task(const ms_boot_task_t *spec, const k_boot_info_t *info, const k_boot_region_t *mem)
 {
     if (!spec->name || !spec->entry)
@@ -67,6 +123,8 @@ static thread_t *start_task(const ms_boot_task_t *spec, const k_boot_info_t *inf
     task_t *task = task_create(spec->name, mem->base, mem->size, spec->prio, spec->daemon);
     if (!task)
         k_panic("boot: no room for task %s", spec->name);
+    load_task_memory(task, spec, mem);
+    map_image(task, info);
     write_start_block(task, spec, info, mem);
     uintptr_t top = mem->base + mem->size;
     thread_t *t = thread_create(task, (uintptr_t)spec->entry, top - stack_size(spec), top,
@@ -91,6 +149,7 @@ typedef struct boot_objects {
     endpoint_t *eps[MS_MANIFEST_ENDPOINTS_MAX];
     notification_t *ntfns[MS_MANIFEST_NOTIFICATIONS_MAX];
     ioport_t *ioports[MS_MANIFEST_IOPORTS_MAX];
+    frames_t *frames[MS_MANIFEST_FRAMES_MAX];
 } boot_objects_t;
 
 /* The object a boot handle names, or NULL if it names none. */
@@ -106,6 +165,8 @@ static kobject_t *boot_object(const ms_manifest_t *m, const boot_objects_t *o, c
         return bh->index < m->notifications ? &o->ntfns[bh->index]->obj : NULL;
     case MS_OBJ_IOPORT:
         return bh->index < m->nioports ? &o->ioports[bh->index]->obj : NULL;
+    case MS_OBJ_FRAMES:
+        return bh->index < m->nframes ? &o->frames[bh->index]->obj : NULL;
     case MS_OBJ_IRQ:
         irq = irq_line_get(bh->index);
         return irq ? &irq->obj : NULL;
@@ -131,7 +192,8 @@ static void give_handles(const ms_manifest_t *m, const boot_objects_t *o)
 static void create_objects(const ms_manifest_t *m, boot_objects_t *o)
 {
     if (m->ntasks == 0 || m->ntasks > MS_MANIFEST_TASKS_MAX || m->endpoints > MS_MANIFEST_ENDPOINTS_MAX ||
-        m->notifications > MS_MANIFEST_NOTIFICATIONS_MAX || m->nioports > MS_MANIFEST_IOPORTS_MAX)
+        m->notifications > MS_MANIFEST_NOTIFICATIONS_MAX || m->nioports > MS_MANIFEST_IOPORTS_MAX ||
+        m->nframes > MS_MANIFEST_FRAMES_MAX)
         k_panic("boot: manifest %s has too many tasks or objects", m->name);
     for (unsigned i = 0; i < m->endpoints; i++)
         kobject_ref(&(o->eps[i] = endpoint_create())->obj);
@@ -141,6 +203,12 @@ static void create_objects(const ms_manifest_t *m, boot_objects_t *o)
         if (!(o->ioports[i] = ioport_create(m->ioports[i].first, m->ioports[i].last)))
             k_panic("boot: manifest %s: bad I/O port range %u", m->name, i);
         kobject_ref(&o->ioports[i]->obj);
+    }
+    for (unsigned i = 0; i < m->nframes; i++) {
+        unsigned pages = (unsigned)(((uint64_t)m->frames_kib[i] * 1024u + K_PAGE_SIZE - 1) / K_PAGE_SIZE);
+        if (!pages || !(o->frames[i] = frames_create(pages)))
+            k_panic("boot: manifest %s: no memory for frames object %u (%u KiB)", m->name, i, m->frames_kib[i]);
+        kobject_ref(&o->frames[i]->obj);
     }
 }
 
@@ -152,6 +220,8 @@ static void release_objects(const ms_manifest_t *m, boot_objects_t *o)
         kobject_unref(&o->ntfns[i]->obj);
     for (unsigned i = 0; i < m->nioports; i++)
         kobject_unref(&o->ioports[i]->obj);
+    for (unsigned i = 0; i < m->nframes; i++)
+        kobject_unref(&o->frames[i]->obj);
 }
 
 static void set_fault_handlers(const ms_manifest_t *m, boot_objects_t *o)
@@ -173,11 +243,16 @@ void k_boot(const k_boot_info_t *info)
     fastpath_enable(!info->no_fastpath);
     invariants_enable(info->check_invariants);
     stats_init(info->stats);
+    adopt_image(info);
     boot_objects_t o;
     create_objects(m, &o);
     thread_t *threads[MS_MANIFEST_TASKS_MAX];
     for (unsigned i = 0; i < m->ntasks; i++) {
-        threads[i] = start_task(&m->tasks[i], info, &info->mem[i]);
+        k_boot_region_t mem = {.base = MS_USER_TASK_BASE + (uintptr_t)i * MS_USER_TASK_STRIDE,
+                               .size = k_boot_task_mem_size(&m->tasks[i])};
+        if (mem.size > MS_USER_TASK_STRIDE)
+            k_panic("boot: task %s wants more memory than its slot holds", m->tasks[i].name);
+        threads[i] = start_task(&m->tasks[i], info, &mem);
         o.tasks[i] = threads[i]->task;
     }
     give_handles(m, &o);

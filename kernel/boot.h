@@ -7,8 +7,18 @@
 #include "aspace.h"
 #include "ms_manifest.h"
 
-/* Memory the platform set aside for one task of the manifest (page-aligned). */
+/* The user range the loader gives one task of the manifest (page-aligned). */
 typedef k_region_t k_boot_region_t;
+
+/* A part of the program image that a port loaded into physical memory at pa:
+ * the loader maps it at va of every task, user-readable, with rights
+ * (MS_RIGHT_READ, and MS_RIGHT_EXEC for code). */
+typedef struct k_boot_image {
+    uintptr_t va;
+    uint64_t pa;
+    uint64_t size;
+    unsigned rights;
+} k_boot_image_t;
 
 typedef struct k_boot_info {
     const ms_manifest_t *manifest;
@@ -17,9 +27,10 @@ typedef struct k_boot_info {
     int no_fastpath;     /* run every system call on the ordinary path */
     int check_invariants; /* verify the whole kernel state after every entry */
     struct k_syscall_stats *stats; /* where to count system calls, or NULL */
-    k_boot_region_t mem[MS_MANIFEST_TASKS_MAX]; /* one per manifest task, in order */
-    k_region_t image[ASPACE_IMAGE_REGIONS];     /* the program image's read-only ranges */
+    k_region_t image[ASPACE_IMAGE_REGIONS];     /* the image's ranges outside the page tables */
     unsigned nimage;
+    k_boot_image_t user_image[ASPACE_IMAGE_REGIONS]; /* the image the loader maps into every space */
+    unsigned nuser_image;
 } k_boot_info_t;
 
 /* Layout of a task's memory, from its base: the start block, the first

@@ -15,6 +15,7 @@ typedef struct k_cpu {
     const void *io_task;     /* the task whose I/O grants the CPU has loaded */
     uint32_t io_version;     /* ... and their version */
     uint32_t io_loaded;      /* how many ranges the CPU has loaded */
+    uint64_t root;           /* the address space loaded (CR3), 0: the kernel's alone */
     uint64_t entries;        /* kernel entries so far */
     k_list_t doomed;         /* THREAD_DOOMED threads, killed when the entry ends */
 } k_cpu_t;

@@ -44,12 +44,23 @@ static void load_io_permissions(k_cpu_t *cpu, const thread_t *next)
     cpu->io_loaded = n;
 }
 
+/* The CPU switches to next's address space (loads CR3) if it is another. */
+static void load_address_space(k_cpu_t *cpu, const thread_t *next)
+{
+    uint64_t root = next->task->aspace.root;
+    if (cpu->root == root)
+        return;
+    arch_page_root_load(root);
+    cpu->root = root;
+}
+
 /* Makes next the running thread and enters it: the last step of every entry. */
 __attribute__((noreturn)) static void resume(k_cpu_t *cpu, thread_t *next)
 {
     if (next != cpu->previous)
         trace_switch(cpu->previous, next);
     load_io_permissions(cpu, next);
+    load_address_space(cpu, next);
     reap(cpu);
     trace_drain();
     arch_return_to_user(&next->regs);

@@ -2,6 +2,7 @@
 #include "exception.h"
 
 #include "cpu.h"
+#include "interrupt.h"
 #include "ipc.h"
 #include "object/endpoint.h"
 #include "object/task.h"
@@ -19,8 +20,18 @@ const char *exception_name(unsigned vector)
     return vector < 32 && names[vector] ? names[vector] : "#?";
 }
 
+/* A #PF is traced as a pagefault (address and access); the other vectors
+ * as an exception. */
 static void trace_exception(thread_t *t, unsigned vector, uint64_t error, uint64_t addr)
 {
+    if (vector == K_VECTOR_PF) {
+        k_trace_event_t *ev = trace_begin(K_EV_PAGEFAULT, t, NULL);
+        if (ev) {
+            ev->a[0] = addr;
+            ev->a[1] = error;
+        }
+        return;
+    }
     k_trace_event_t *ev = trace_begin(K_EV_EXCEPTION, t, NULL);
     if (ev) {
         ev->a[0] = vector;

@@ -10,6 +10,7 @@
  *   32-47  the 8259 pair's IRQ 0-15 (IRQ 0: the clock)
  * System calls enter through their own instruction (syscall), not a vector.
  */
+#define K_VECTOR_PF 14
 #define K_VECTOR_EXCEPTIONS 32
 #define K_VECTOR_IRQ_BASE 32
 #define K_VECTOR_IRQ_END 48

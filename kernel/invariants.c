@@ -11,6 +11,8 @@
 #include "dev/pic.h"
 #include "list.h"
 #include "object/endpoint.h"
+#include "object/frames.h"
+#include "paging.h"
 #include "object/ioport.h"
 #include "object/irq.h"
 #include "object/notification.h"
@@ -236,7 +238,7 @@ static void check_handles(task_t *task)
         if (!e->obj)
             continue;
         used++;
-        if (e->obj->type == KOBJ_NONE || e->obj->type > KOBJ_IOPORT)
+        if (e->obj->type == KOBJ_NONE || e->obj->type > KOBJ_FRAMES)
             FAIL("handle-live", "handle %u of task %s names a destroyed object", h, task->name);
         if (e->rights & ~MS_RIGHTS_ALL)
             FAIL("handle-rights", "handle %u of task %s has rights 0x%x", h, task->name, e->rights);
@@ -302,6 +304,9 @@ static void reset_counts(void)
     for (unsigned i = 0; i < K_MAX_IOPORTS; i++)
         if (ioport_pool_at(i))
             ioport_pool_at(i)->obj.counted = 0;
+    for (unsigned i = 0; i < K_MAX_FRAMES_OBJECTS; i++)
+        if (frames_pool_at(i))
+            frames_pool_at(i)->obj.counted = frames_pool_at(i)->seen = 0;
 }
 
 /* Besides handles: a live thread or task holds itself, and every thread
@@ -326,6 +331,11 @@ static void count_liveness(void)
     for (unsigned i = 0; i < IRQ_LINES; i++) /* a binding holds its notification */
         if (irq_pool_at(i) && irq_pool_at(i)->ntfn)
             irq_pool_at(i)->ntfn->obj.counted++;
+    for (unsigned i = 0; i < K_MAX_FRAMES_OBJECTS; i++) { /* mapped pages hold theirs, the kernel its image */
+        frames_t *f = frames_pool_at(i);
+        if (f)
+            f->obj.counted += (f->mapped > 0) + (f->adopted != 0);
+    }
 }
 
 static void compare_count(const kobject_t *obj, const char *what)
@@ -357,6 +367,43 @@ static void check_refcounts(void)
     for (unsigned i = 0; i < K_MAX_IOPORTS; i++)
         if (ioport_pool_at(i))
             compare_count(&ioport_pool_at(i)->obj, "I/O port range");
+    for (unsigned i = 0; i < K_MAX_FRAMES_OBJECTS; i++)
+        if (frames_pool_at(i))
+            compare_count(&frames_pool_at(i)->obj, "frames");
+}
+
+/* ---- memory ---- */
+
+static void count_mapping(void *ctx, uintptr_t va, uint64_t pte)
+{
+    const task_t *task = ctx;
+    if (!(pte & PTE_U) || (pte & PTE_PS))
+        FAIL("page-user", "task %s maps %#lx without the user bit or as a large page", task->name,
+             (unsigned long)va);
+    frames_t *f = frames_owner(pte & PTE_ADDR);
+    if (!f)
+        FAIL("page-owner", "task %s maps %#lx to a frame no frames object holds", task->name, (unsigned long)va);
+    if (((pte & PTE_W) && !(pte & PTE_MAY_W)) || (!(pte & PTE_NX) && !(pte & PTE_MAY_X)))
+        FAIL("page-rights", "task %s maps %#lx with more rights than its frames gave", task->name,
+             (unsigned long)va);
+    f->seen++;
+}
+
+/* Every mapped page belongs to a frames object, with no more rights than it
+ * was mapped with, and each object counts exactly the pages mapped from it. */
+static void check_memory(void)
+{
+    for (unsigned i = 0; i < task_pool_size(); i++) {
+        task_t *task = task_pool_at(i);
+        if (task && task->aspace.root)
+            paging_each(task->aspace.root, count_mapping, task);
+    }
+    for (unsigned i = 0; i < K_MAX_FRAMES_OBJECTS; i++) {
+        frames_t *f = frames_pool_at(i);
+        if (f && f->seen != f->mapped)
+            FAIL("frames-mapped", "frames %u counts %u mapped pages but the page tables hold %u", f->obj.id,
+                 f->mapped, f->seen);
+    }
 }
 
 void invariants_check(void)
@@ -371,5 +418,6 @@ void invariants_check(void)
         if (task_pool_at(i))
             check_task(task_pool_at(i));
     check_refcounts();
+    check_memory();
     check_irqs();
 }

@@ -2,6 +2,7 @@
 #include "kobject.h"
 
 #include "object/endpoint.h"
+#include "object/frames.h"
 #include "object/ioport.h"
 #include "object/irq.h"
 #include "object/notification.h"
@@ -17,6 +18,7 @@ void kobject_pools_reset(void)
     notification_pool_reset();
     irq_pool_reset();
     ioport_pool_reset();
+    frames_pool_reset();
 }
 
 void kobject_init(kobject_t *obj, kobject_type_t type, uint32_t id)
@@ -55,6 +57,9 @@ void kobject_unref(kobject_t *obj)
         break;
     case KOBJ_IOPORT:
         ioport_destroy(K_CONTAINER_OF(obj, ioport_t, obj));
+        break;
+    case KOBJ_FRAMES:
+        frames_destroy(K_CONTAINER_OF(obj, frames_t, obj));
         break;
     default:
         k_panic("kobject: unref of an object of unknown type %u", obj->type);

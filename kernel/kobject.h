@@ -15,6 +15,7 @@ typedef enum kobject_type {
     KOBJ_NOTIFICATION = MS_OBJ_NOTIFICATION,
     KOBJ_IRQ = MS_OBJ_IRQ,
     KOBJ_IOPORT = MS_OBJ_IOPORT,
+    KOBJ_FRAMES = MS_OBJ_FRAMES,
 } kobject_type_t;
 
 /*

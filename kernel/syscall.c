@@ -6,6 +6,7 @@
 #include "ipc.h"
 #include "ms_abi.h"
 #include "object/endpoint.h"
+#include "object/frames.h"
 #include "object/irq.h"
 #include "object/notification.h"
 #include "object/task.h"
@@ -137,7 +138,7 @@ static int sys_thread_create(thread_t *t, arch_regs_t *r)
         return MS_E_INVAL;
     if (prio > t->prio || prio > task->max_prio)
         return MS_E_RIGHTS;
-    if (!aspace_writable(&task->aspace, stack, size) || !aspace_writable(&task->aspace, ipcbuf, MS_IPC_BUFFER_SIZE))
+    if (!aspace_owns(&task->aspace, stack, size) || !aspace_owns(&task->aspace, ipcbuf, MS_IPC_BUFFER_SIZE))
         return MS_E_FAULT;
     if (t->task->handles.used == MS_HANDLES_PER_TASK)
         return MS_E_FULL;
@@ -300,6 +301,78 @@ static int sys_irq_ack(thread_t *t, arch_regs_t *r)
     return irq ? irq_ack(irq) : err;
 }
 
+/* The task whose space t changes through handle h (control right). */
+static int space_of(thread_t *t, uint64_t h, task_t **out)
+{
+    handle_entry_t *e;
+    int err = handle_lookup(&t->task->handles, h, KOBJ_TASK, MS_RIGHT_CONTROL, &e);
+    if (err != MS_OK)
+        return err;
+    *out = (task_t *)e->obj;
+    return (*out)->state == TASK_ALIVE ? MS_OK : MS_E_DEAD;
+}
+
+/* map, unmap and protect trace the change, with a thread of the task whose
+ * space changed as the peer (none if it is the caller's own). */
+static void trace_map(k_event_kind_t kind, thread_t *t, task_t *task, uint64_t va, uint64_t n, uint64_t rights,
+                      uint64_t frames_id)
+{
+    thread_t *peer = task == t->task || k_list_empty(&task->threads)
+                         ? NULL
+                         : K_CONTAINER_OF(k_list_first(&task->threads), thread_t, task_link);
+    k_trace_event_t *ev = trace_begin(kind, t, peer);
+    if (ev) {
+        ev->a[0] = va;
+        ev->a[1] = n;
+        ev->a[2] = rights;
+        ev->a[3] = frames_id;
+    }
+}
+
+/* map(task, address, frames, first, pages, rights): the frames handle must
+ * hold every memory right asked for. */
+static int sys_map(thread_t *t, arch_regs_t *r)
+{
+    task_t *task;
+    int err = space_of(t, r->rdi, &task);
+    if (err != MS_OK)
+        return err;
+    uint64_t rights = r->r9;
+    if (rights & ~(uint64_t)(MS_RIGHT_READ | MS_RIGHT_WRITE | MS_RIGHT_EXEC) || !(rights & MS_RIGHT_READ))
+        return MS_E_INVAL;
+    handle_entry_t *fe;
+    if ((err = handle_lookup(&t->task->handles, r->rdx, KOBJ_FRAMES, (uint32_t)rights, &fe)) != MS_OK)
+        return err;
+    frames_t *f = K_CONTAINER_OF(fe->obj, frames_t, obj);
+    unsigned may = fe->rights & (MS_RIGHT_READ | MS_RIGHT_WRITE | MS_RIGHT_EXEC);
+    if ((err = aspace_map(&task->aspace, r->rsi, f, r->r10, r->r8, (unsigned)rights, may, 0)) != MS_OK)
+        return err;
+    trace_map(K_EV_MAP, t, task, r->rsi, r->r8, rights, f->obj.id);
+    return MS_OK;
+}
+
+static int sys_unmap(thread_t *t, arch_regs_t *r)
+{
+    task_t *task;
+    int err = space_of(t, r->rdi, &task);
+    if (err == MS_OK && (err = aspace_unmap(&task->aspace, r->rsi, r->rdx)) == MS_OK)
+        trace_map(K_EV_UNMAP, t, task, r->rsi, r->rdx, 0, 0);
+    return err;
+}
+
+static int sys_protect(thread_t *t, arch_regs_t *r)
+{
+    task_t *task;
+    int err = space_of(t, r->rdi, &task);
+    if (err != MS_OK)
+        return err;
+    if (r->r10 & ~(uint64_t)(MS_RIGHT_READ | MS_RIGHT_WRITE | MS_RIGHT_EXEC))
+        return MS_E_INVAL;
+    if ((err = aspace_protect(&task->aspace, r->rsi, r->rdx, (unsigned)r->r10)) == MS_OK)
+        trace_map(K_EV_MAP, t, task, r->rsi, r->rdx, r->r10, 0);
+    return err;
+}
+
 static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_DEBUG_WRITE] = sys_debug_write,
     [MS_SYS_EXIT] = sys_exit,
@@ -325,6 +398,9 @@ static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_POLL] = sys_poll,
     [MS_SYS_IRQ_BIND] = sys_irq_bind,
     [MS_SYS_IRQ_ACK] = sys_irq_ack,
+    [MS_SYS_MAP] = sys_map,
+    [MS_SYS_UNMAP] = sys_unmap,
+    [MS_SYS_PROTECT] = sys_protect,
 };
 
 static const char *const names[MS_SYS_COUNT] = {
@@ -352,6 +428,9 @@ static const char *const names[MS_SYS_COUNT] = {
     [MS_SYS_POLL] = "poll",
     [MS_SYS_IRQ_BIND] = "irq_bind",
     [MS_SYS_IRQ_ACK] = "irq_ack",
+    [MS_SYS_MAP] = "map",
+    [MS_SYS_UNMAP] = "unmap",
+    [MS_SYS_PROTECT] = "protect",
 };
 
 static const char *const error_names[MS_ERROR_COUNT] = {

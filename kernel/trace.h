@@ -33,6 +33,10 @@ typedef enum k_event_kind {
                          * a0 notification id, a1 bits */
     K_EV_IO_UNCLAIMED,  /* actor (tid 0: the kernel) reached a port no device answers, the first
                          * time anyone did; a0 port, a1 size in bytes, a2 1 for out, 0 for in */
+    K_EV_PAGEFAULT,     /* actor touched a page it may not (#PF); a0 address (CR2), a1 error code */
+    K_EV_MAP,           /* actor -> peer: a thread of the task whose space changed (none: actor's own);
+                         * a0 address, a1 pages, a2 rights, a3 frames id */
+    K_EV_UNMAP,         /* as map; a0 address, a1 pages */
     K_EV_COUNT
 } k_event_kind_t;
 

@@ -16,6 +16,8 @@ static const char *const kind_names[K_EV_COUNT] = {
     [K_EV_KERNEL_HALT] = "kernel.halt", [K_EV_IRQ] = "irq",
     [K_EV_PREEMPT] = "preempt",         [K_EV_EXCEPTION] = "exception",
     [K_EV_NOTIFY] = "notify",           [K_EV_IO_UNCLAIMED] = "io.unclaimed",
+    [K_EV_PAGEFAULT] = "pagefault",     [K_EV_MAP] = "map",
+    [K_EV_UNMAP] = "unmap",
 };
 
 /* ANSI colour per kind: lifecycle green, IPC cyan/blue, waits yellow, errors red. */
@@ -25,7 +27,7 @@ static const char *const kind_colors[K_EV_COUNT] = {
     [K_EV_IPC_SEND] = "36",     [K_EV_IPC_CALL] = "36",   [K_EV_IPC_REPLY] = "34",
     [K_EV_IPC_WAIT] = "33",     [K_EV_SYSCALL_ERROR] = "31", [K_EV_PRINT] = "1",
     [K_EV_KERNEL_HALT] = "35", [K_EV_IRQ] = "95", [K_EV_PREEMPT] = "33", [K_EV_EXCEPTION] = "1;31", [K_EV_NOTIFY] = "36",
-    [K_EV_IO_UNCLAIMED] = "31",
+    [K_EV_IO_UNCLAIMED] = "31", [K_EV_PAGEFAULT] = "1;33", [K_EV_MAP] = "32", [K_EV_UNMAP] = "32",
 };
 
 static const char *const reason_names[K_REASON_COUNT] = {
@@ -45,6 +47,23 @@ static const char *const wait_op_names[K_WAIT_OP_COUNT] = {
 const char *trace_kind_name(unsigned kind)
 {
     return kind < K_EV_COUNT ? kind_names[kind] : "?";
+}
+
+/* A page fault's access, from its error code: read, write or exec, and
+ * whether the page was there (a protection fault) or not. */
+static const char *pagefault_access(uint64_t error)
+{
+    static const char *const names[2][3] = {{"read", "write", "exec"},
+                                            {"read-protect", "write-protect", "exec-protect"}};
+    unsigned kind = (error & MS_PF_FETCH) ? 2 : (error & MS_PF_WRITE) ? 1 : 0;
+    return names[(error & MS_PF_PRESENT) ? 1 : 0][kind];
+}
+
+/* The rights of a mapping: r, rw, rx or rwx. */
+static const char *map_rights(uint64_t rights)
+{
+    static const char *const names[4] = {"r", "rw", "rx", "rwx"};
+    return names[((rights & MS_RIGHT_WRITE) ? 1 : 0) | ((rights & MS_RIGHT_EXEC) ? 2 : 0)];
 }
 
 const char *trace_reason_name(uint64_t reason)
@@ -145,6 +164,21 @@ unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_F
         out[n++] = field("port", TF_HEX, ev->a[0]);
         out[n++] = field("size", TF_UINT, ev->a[1]);
         out[n++] = field_str("op", ev->a[2] ? "out" : "in");
+        break;
+    case K_EV_PAGEFAULT:
+        out[n++] = field("addr", TF_HEX, ev->a[0]);
+        out[n++] = field_str("access", pagefault_access(ev->a[1]));
+        out[n++] = field("error", TF_HEX, ev->a[1]);
+        break;
+    case K_EV_MAP:
+        out[n++] = field("addr", TF_HEX, ev->a[0]);
+        out[n++] = field("pages", TF_UINT, ev->a[1]);
+        out[n++] = field_str("rights", map_rights(ev->a[2]));
+        out[n++] = field("frames", TF_UINT, ev->a[3]);
+        break;
+    case K_EV_UNMAP:
+        out[n++] = field("addr", TF_HEX, ev->a[0]);
+        out[n++] = field("pages", TF_UINT, ev->a[1]);
         break;
     case K_EV_PREEMPT:
         out[n++] = field_str("reason", ev->a[0] == K_PREEMPT_SLICE ? "slice" : "?");

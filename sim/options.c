@@ -1,6 +1,7 @@
 /* The microsim command line: parsing and help. */
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@ enum {
     OPT_GDB,
     OPT_CLOCK,
     OPT_STEP,
+    OPT_MEM,
+    OPT_MMU,
 };
 
 static const struct option long_options[] = {
@@ -44,10 +47,41 @@ static const struct option long_options[] = {
     {"gdb", no_argument, NULL, OPT_GDB},
     {"clock", required_argument, NULL, OPT_CLOCK},
     {"step", no_argument, NULL, OPT_STEP},
+    {"mem", required_argument, NULL, OPT_MEM},
+    {"mmu", required_argument, NULL, OPT_MMU},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
+
+/* A memory size: a whole number with a K, M or G suffix (or none: bytes),
+ * a multiple of 4 KiB from 1 MiB to 1 GiB. 0, or -1 if it is not one. */
+static int parse_size(const char *arg, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)arg[0]))
+        return -1;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (errno || v > (1ull << 30))
+        return -1;
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift)
+        end++;
+    if (*end)
+        return -1;
+    uint64_t bytes = (uint64_t)v << shift;
+    if (bytes < (1ull << 20) || bytes > (1ull << 30) || (bytes & 4095))
+        return -1;
+    *out = bytes;
+    return 0;
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -144,6 +178,19 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
             o->clock = SIM_CLOCK_STEP;
         else
             return usage_error("--clock takes virtual, host or step, not '%s'", arg);
+        return 0;
+    case OPT_MEM:
+        if (parse_size(arg, &o->mem_bytes) != 0)
+            return usage_error("--mem takes a size from 1M to 1G with a K, M or G suffix, not '%s' (try --mem 64M)",
+                               arg);
+        return 0;
+    case OPT_MMU:
+        if (strcmp(arg, "strict") == 0)
+            o->mmu_fast = 0;
+        else if (strcmp(arg, "fast") == 0)
+            o->mmu_fast = 1;
+        else
+            return usage_error("--mmu takes strict or fast, not '%s'", arg);
         return 0;
     case OPT_LIST:
         o->command = SIM_LIST;
@@ -266,6 +313,11 @@ void sim_print_help(void)
            "                         so the PIT preempts at the same instruction every run.\n"
            "                         A scenario with a task that never enters the kernel\n"
            "                         (hog) defaults to step\n"
+           "  --mem SIZE             simulated physical memory, 1M to 1G (default 64M)\n"
+           "  --mmu=strict|fast      strict (default): a task reaches only its own pages;\n"
+           "                         fast: the hosted TLB keeps other tasks' pages too (page\n"
+           "                         tables, faults and traces are the same; isolation\n"
+           "                         between tasks is not enforced on the host)\n"
            "  -h, --help             this help\n"
            "  -V, --version          the version\n"
            "\n"

@@ -49,6 +49,8 @@ typedef struct sim_options {
     int gdb;                  /* --gdb: QEMU waits for a debugger */
     sim_clock_t clock;        /* --clock=virtual|host|step */
     int step;                 /* --step: the interactive stepper */
+    uint64_t mem_bytes;       /* --mem: simulated RAM (0: the default) */
+    int mmu_fast;             /* --mmu=fast */
 } sim_options_t;
 
 /* Parses argv. On a usage error prints one line to stderr saying what to do

@@ -152,6 +152,8 @@ int sim_run(const sim_options_t *o)
         .console_out = console_out,
         .console_in = STDIN_FILENO,
         .check_invariants = o->check_invariants,
+        .mem_bytes = o->mem_bytes,
+        .mmu_fast = o->mmu_fast,
         .sink = {.events = on_events, .panic = sim_on_panic, .ctx = &r},
     };
     hosted_result_t res;

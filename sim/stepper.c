@@ -395,6 +395,8 @@ int sim_stepper_run(const sim_options_t *o)
         .clock = sim_choose_clock(o, m),
         .console_in = -1, /* standard input is the stepper's */
         .check_invariants = o->check_invariants,
+        .mem_bytes = o->mem_bytes,
+        .mmu_fast = o->mmu_fast,
         .sink = {.events = on_events, .panic = sim_on_panic, .stepped = on_stepped, .ctx = s},
     };
     hosted_result_t res;

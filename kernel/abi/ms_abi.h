@@ -52,6 +52,11 @@
  *  21  poll               rdi=notification                 rdi=bits (0: none; never blocks)
  *  22  irq_bind           rdi=irq rsi=notification rdx=bits -  (rsi=MS_NO_HANDLE: unbind)
  *  23  irq_ack            rdi=irq                          -  (E_INVAL: nothing to acknowledge)
+ *  24  map                rdi=task rsi=address rdx=frames
+ *                         r10=first frame r8=pages r9=rights -
+ *  25  unmap              rdi=task rsi=address rdx=pages    -
+ *  26  protect            rdi=task rsi=address rdx=pages
+ *                         r10=rights                       -
  *
  * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
  * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
@@ -59,7 +64,24 @@
  * fault_handler needs MS_RIGHT_CONTROL on the task and MS_RIGHT_SEND on the
  * endpoint; signal needs MS_RIGHT_SEND, wait and poll MS_RIGHT_RECV on the
  * notification; irq_bind and irq_ack need MS_RIGHT_CONTROL on the IRQ line,
- * and irq_bind MS_RIGHT_SEND on the notification.
+ * and irq_bind MS_RIGHT_SEND on the notification. map, unmap and protect need
+ * MS_RIGHT_CONTROL on the task whose address space changes; map also needs
+ * MS_RIGHT_READ on the frames, and MS_RIGHT_WRITE or MS_RIGHT_EXEC on them
+ * to map writable or executable pages.
+ *
+ * Memory. A task's address space is x86-64 page tables over the user window
+ * [MS_USER_BASE, MS_USER_END). A frames object is a run of physical page
+ * frames; map puts `pages` of them, from `first frame`, at `address` (page
+ * aligned) with `rights` (MS_RIGHT_READ, plus WRITE and EXEC as wanted);
+ * protect changes the rights of mapped pages, up to what their frames
+ * allowed when they were mapped; unmap removes pages (holes are skipped).
+ * Errors: MS_E_DEAD (the task has ended), MS_E_INVAL (address not
+ * page-aligned or outside the window, no
+ * pages, READ missing from rights, a page already mapped for map or not
+ * mapped for protect), MS_E_RANGE (frames past the end of the object),
+ * MS_E_NOMEM (no frame left for a page table). A thread touching a page it
+ * may not touch takes a #PF, which goes to its task's fault handler: the
+ * task's pager.
  *
  * Interrupts and ports. A driver holds an IRQ line handle and binds it to a
  * notification: each interrupt masks the line and signals the bits; the
@@ -106,6 +128,9 @@ enum ms_syscall {
     MS_SYS_POLL = 21,
     MS_SYS_IRQ_BIND = 22,
     MS_SYS_IRQ_ACK = 23,
+    MS_SYS_MAP = 24,
+    MS_SYS_UNMAP = 25,
+    MS_SYS_PROTECT = 26,
     MS_SYS_COUNT
 };
 
@@ -181,6 +206,11 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
     case MS_SYS_IRQ_BIND:
     case MS_SYS_IRQ_ACK:
         return handle | MS_R(MS_OK) | MS_R(MS_E_INVAL);
+    case MS_SYS_MAP:
+        return handle | MS_R(MS_OK) | MS_R(MS_E_DEAD) | MS_R(MS_E_INVAL) | MS_R(MS_E_RANGE) | MS_R(MS_E_NOMEM);
+    case MS_SYS_UNMAP:
+    case MS_SYS_PROTECT:
+        return handle | MS_R(MS_OK) | MS_R(MS_E_DEAD) | MS_R(MS_E_INVAL);
     default:
         return MS_R(MS_E_NOSYS);
     }
@@ -212,7 +242,10 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
 #define MS_RIGHT_RECV 0x2u
 #define MS_RIGHT_GRANT 0x4u
 #define MS_RIGHT_CONTROL 0x8u
-#define MS_RIGHTS_ALL 0xfu
+#define MS_RIGHT_READ 0x10u  /* memory: map the frames readable */
+#define MS_RIGHT_WRITE 0x20u /* memory: map them writable */
+#define MS_RIGHT_EXEC 0x40u  /* memory: map them executable */
+#define MS_RIGHTS_ALL 0x7fu
 
 /* Object types, as returned by handle_info. */
 enum ms_object_type {
@@ -223,7 +256,27 @@ enum ms_object_type {
     MS_OBJ_NOTIFICATION = 4,
     MS_OBJ_IRQ = 5,
     MS_OBJ_IOPORT = 6,
+    MS_OBJ_FRAMES = 7,
 };
+
+/* User virtual memory, the same numbers on every machine: page tables map
+ * user pages only in [MS_USER_BASE, MS_USER_END). */
+#define MS_USER_BASE 0x10000000u
+#define MS_USER_END 0x50000000u
+#define MS_PAGE_SIZE 4096u
+/* Where a machine that loads the program image into physical memory (x86-64)
+ * maps it, read-only, into every space: the top of the window. (Hosted, the
+ * image stays in the simulator's executable, outside the window.) */
+#define MS_USER_IMAGE_BASE 0x48000000u
+
+/* Page-fault error code bits (w1 of a #PF fault message), as the CPU sets
+ * them: the page was present (a protection fault), a write, from user mode,
+ * a reserved bit set, an instruction fetch. */
+#define MS_PF_PRESENT 0x1u
+#define MS_PF_WRITE 0x2u
+#define MS_PF_USER 0x4u
+#define MS_PF_RESERVED 0x8u
+#define MS_PF_FETCH 0x10u
 
 /* Handles are small indices into the calling task's table. Handle 0 of every
  * task started from a boot manifest is the task itself, with all rights. */

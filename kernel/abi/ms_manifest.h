@@ -17,10 +17,11 @@ typedef void ms_entry_fn(const ms_start_t *start);
 /* A handle a task starts with, in slot `slot` (1..63; slot 0 is the task
  * itself). It names the manifest's endpoint, task, notification or I/O port
  * range number `index`, or IRQ line `index` (MS_OBJ_IRQ), with the given
- * rights and badge. slot 0 ends the list. */
+ * rights and badge. slot 0 ends the list. MS_OBJ_FRAMES names the
+ * manifest's frames object number `index`. */
 typedef struct ms_boot_handle {
     uint8_t slot;
-    uint8_t type; /* MS_OBJ_ENDPOINT, _TASK, _NOTIFICATION, _IOPORT or _IRQ */
+    uint8_t type; /* MS_OBJ_ENDPOINT, _TASK, _NOTIFICATION, _IOPORT, _IRQ or _FRAMES */
     uint8_t index;
     uint8_t rights;
     uint64_t badge;
@@ -37,6 +38,8 @@ typedef struct ms_boot_task {
     uint64_t arg[4];
     uint8_t fault_ep;     /* 1 + the manifest endpoint that handles its faults; 0: none */
     uint64_t fault_badge; /* the badge its fault messages carry */
+    uint8_t demand;       /* only its start block and IPC buffer are mapped at
+                             boot: its pager (fault_ep) maps the rest on demand */
     ms_boot_handle_t handles[MS_MANIFEST_HANDLES_MAX];
 } ms_boot_task_t;
 
@@ -46,6 +49,7 @@ typedef struct ms_boot_ioport {
 } ms_boot_ioport_t;
 
 #define MS_MANIFEST_IOPORTS_MAX 4
+#define MS_MANIFEST_FRAMES_MAX 4
 
 typedef struct ms_manifest {
     const char *name;
@@ -56,12 +60,15 @@ typedef struct ms_manifest {
     unsigned notifications;  /* notifications created at boot, numbered from 0 */
     unsigned nioports;
     ms_boot_ioport_t ioports[MS_MANIFEST_IOPORTS_MAX]; /* port ranges, numbered from 0 */
+    unsigned nframes;
+    uint32_t frames_kib[MS_MANIFEST_FRAMES_MAX]; /* frames objects (a pager's memory), from 0 */
     unsigned ntasks;
     ms_boot_task_t tasks[MS_MANIFEST_TASKS_MAX]; /* started in this order */
 } ms_manifest_t;
 
 /* Where task i of a manifest finds its memory, on both machines:
- * [MS_USER_TASK_BASE + i * MS_USER_TASK_STRIDE, + its size). */
+ * [MS_USER_TASK_BASE + i * MS_USER_TASK_STRIDE, + its size), inside the
+ * user window [MS_USER_BASE, MS_USER_END). */
 #define MS_USER_TASK_BASE 0x10000000u
 #define MS_USER_TASK_STRIDE 0x1000000u
 

@@ -101,17 +101,30 @@ uint64_t arch_time_ns(void);
 /* The number of the CPU executing the kernel (0 on a uniprocessor). */
 unsigned arch_cpu_id(void);
 
-/* ---- user memory ---- */
+/* ---- physical memory and the MMU ---- */
 
-/* Copies between kernel memory and user memory that the kernel has already
- * checked belongs to the current task's address space. Return 0, or -1 if the
- * hardware faulted (a later MMU may refuse an access the checks allowed). */
-int arch_copy_from_user(void *dst, uintptr_t user_src, size_t len);
-int arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len);
+/* The physical memory the kernel may hand out as page frames, [*base,
+ * *base + *size), page-aligned (the kernel's own image and tables excluded). */
+void arch_phys_memory(uint64_t *base, uint64_t *size);
 
-/* Copies len bytes between two user ranges (of possibly different tasks), both
- * already checked; returns 0 or -1 as above. */
-int arch_copy_user_to_user(uintptr_t user_dst, uintptr_t user_src, size_t len);
+/* A kernel pointer to physical address pa, inside that memory: the kernel's
+ * direct map. The kernel reaches user memory only this way, after walking
+ * the task's page tables; it never dereferences a user pointer. */
+void *arch_phys_to_kernel(uint64_t pa);
+
+/* Fills a fresh top-level table (PML4, 512 entries, zeroed) with the port's
+ * part of every address space: the kernel's own mappings above the user
+ * window, supervisor-only (nothing, hosted). */
+void arch_page_root_init(uint64_t *pml4);
+
+/* Makes root the current address space (loads CR3); 0 is the kernel's own,
+ * with no user pages. */
+void arch_page_root_load(uint64_t root);
+
+/* The TLB forgets the page at va of the space with root (INVLPG, when that
+ * space is current; a space that is not current has nothing cached on a
+ * CPU without PCIDs). The kernel calls it after changing a present entry. */
+void arch_tlb_flush_page(uint64_t root, uintptr_t va);
 
 /* A user thread's stack [lo, hi) comes into use or goes out of use. Returns an
  * id for deregistering. The hosted port tells Valgrind about each stack it

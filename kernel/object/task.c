@@ -30,7 +30,10 @@ task_t *task_create(const char *name, uintptr_t mem_base, uintptr_t mem_size, ui
     task->state = TASK_ALIVE;
     task->daemon = (uint8_t)(daemon != 0);
     task->max_prio = max_prio;
-    aspace_init(&task->aspace, mem_base, mem_size);
+    if (aspace_init(&task->aspace, mem_base, mem_size) != MS_OK) {
+        task->obj.type = KOBJ_NONE;
+        return NULL;
+    }
     handle_table_init(&task->handles);
     k_list_init(&task->threads);
     halt_task_started(task);
@@ -47,6 +50,7 @@ void task_end(task_t *task, task_state_t how, int64_t status)
         thread_kill(K_CONTAINER_OF(k_list_first(&task->threads), thread_t, task_link));
     handle_table_clear(&task->handles);
     task_set_fault_handler(task, NULL, 0);
+    aspace_destroy(&task->aspace); /* its memory goes back to whoever gave it */
     halt_task_ended(task);
     kobject_unref(&task->obj); /* threads still hold theirs until they are reaped */
 }

@@ -28,6 +28,9 @@
 #include "sched.h"
 #include "stats.h"
 #include "syscall.h"
+#include "frame.h"
+#include "object/frames.h"
+#include "fake_arch.h"
 #include "trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,10 +39,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MEM_SIZE (64u * 1024u)
 #define RECORD 26
 
-static _Alignas(4096) uint8_t memory[TASKS][MEM_SIZE];
+/* Each task's memory: fresh frames mapped read-write at the user addresses
+ * that are also their host addresses (fake_arch.h). Handle 3 of every task
+ * is a frames object of its own, for map, unmap and protect. */
+static task_t *make_task(unsigned i)
+{
+    frames_t *f = frames_create(MEM_SIZE / K_PAGE_SIZE);
+    uintptr_t base = FAKE_ARCH_PHYS_HOST + f->pa;
+    task_t *task = task_create("fuzz", base, MEM_SIZE, (uint8_t)(10 * (i + 1)), 0);
+    unsigned rw = MS_RIGHT_READ | MS_RIGHT_WRITE;
+    aspace_map(&task->aspace, base, f, 0, f->npages, rw, rw, 0);
+    frames_t *spare = frames_create(4);
+    handle_install_at(&task->handles, 3, &spare->obj, MS_RIGHTS_ALL, 0);
+    return task;
+}
 
 static void boot(void)
 {
+    uint64_t pbase, psize;
+    arch_phys_memory(&pbase, &psize);
+    frame_init(pbase, psize);
     k_cpu_init();
     sched_init();
     trace_init(K_TRACE_MASK_ALL);
@@ -47,13 +66,12 @@ static void boot(void)
     halt_init();
     invariants_enable(1);
     stats_init(NULL);
-    memset(memory, 0, sizeof memory);
     endpoint_t *shared = endpoint_create();
     kobject_ref(&shared->obj);
     task_t *tasks[TASKS];
     for (unsigned i = 0; i < TASKS; i++) {
-        uintptr_t base = (uintptr_t)memory[i];
-        tasks[i] = task_create("fuzz", base, MEM_SIZE, (uint8_t)(10 * (i + 1)), 0);
+        tasks[i] = make_task(i);
+        uintptr_t base = tasks[i]->aspace.own.base;
         thread_t *t = thread_create(tasks[i], 0x1000, base + MEM_SIZE - 8192, base + MEM_SIZE, base + 4096, 0,
                                     (uint8_t)(10 * (i + 1)));
         handle_install_at(&tasks[i]->handles, MS_HANDLE_SELF, &tasks[i]->obj, MS_RIGHTS_ALL, 0);

@@ -1,15 +1,16 @@
 /* A stand-in for the arch interface, so unit tests run kernel code without a machine. */
+#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "arch/arch.h"
 #include "fake_arch.h"
 #include "trace.h"
 
 uint64_t fake_arch_time;
-int fake_arch_fail_copies;
 
 /* Unit tests never leave the kernel: entering user mode means a test drove
  * an entry path it should not have. */
@@ -84,28 +85,55 @@ unsigned arch_cpu_id(void)
     return 0;
 }
 
-int arch_copy_from_user(void *dst, uintptr_t user_src, size_t len)
+/*
+ * Physical memory is host memory mapped at FAKE_ARCH_PHYS_HOST, inside the
+ * user window, so that a fixture task mapped at FAKE_ARCH_PHYS_HOST + pa has
+ * user addresses equal to the host addresses of its memory: tests read and
+ * write a task's memory directly, while the kernel goes through the page
+ * tables and arch_phys_to_kernel() as on a machine.
+ */
+static unsigned char *phys;
+
+__attribute__((constructor)) static void map_phys(void)
 {
-    if (fake_arch_fail_copies)
-        return -1;
-    memcpy(dst, (const void *)user_src, len);
-    return 0;
+    void *p = mmap((void *)FAKE_ARCH_PHYS_HOST, FAKE_ARCH_PHYS_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p != (void *)FAKE_ARCH_PHYS_HOST) {
+        fprintf(stderr, "fake arch: cannot map physical memory at %#lx\n", (unsigned long)FAKE_ARCH_PHYS_HOST);
+        abort();
+    }
+    phys = p;
 }
 
-int arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len)
+void arch_phys_memory(uint64_t *base, uint64_t *size)
 {
-    if (fake_arch_fail_copies)
-        return -1;
-    memcpy((void *)user_dst, src, len);
-    return 0;
+    *base = 4096;
+    *size = FAKE_ARCH_PHYS_SIZE - 4096;
 }
 
-int arch_copy_user_to_user(uintptr_t user_dst, uintptr_t user_src, size_t len)
+void *arch_phys_to_kernel(uint64_t pa)
 {
-    if (fake_arch_fail_copies)
-        return -1;
-    memmove((void *)user_dst, (const void *)user_src, len);
-    return 0;
+    return phys + pa;
+}
+
+void arch_page_root_init(uint64_t *pml4)
+{
+    (void)pml4;
+}
+
+uint64_t fake_arch_root;
+unsigned fake_arch_flushes;
+
+void arch_page_root_load(uint64_t root)
+{
+    fake_arch_root = root;
+}
+
+void arch_tlb_flush_page(uint64_t root, uintptr_t va)
+{
+    (void)root;
+    (void)va;
+    fake_arch_flushes++;
 }
 
 unsigned arch_stack_register(uintptr_t lo, uintptr_t hi)

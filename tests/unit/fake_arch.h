@@ -8,7 +8,12 @@
 /* What arch_time_ns() returns. */
 extern uint64_t fake_arch_time;
 /* When set, every user copy "faults" (returns -1). */
-extern int fake_arch_fail_copies;
+/* Physical memory: host memory at FAKE_ARCH_PHYS_HOST (in the user window). */
+#define FAKE_ARCH_PHYS_HOST 0x10000000ul
+#define FAKE_ARCH_PHYS_SIZE (16ul << 20)
+/* The root arch_page_root_load() loaded last, and arch_tlb_flush_page() calls. */
+extern uint64_t fake_arch_root;
+extern unsigned fake_arch_flushes;
 /* When set, arch_panic copies its message here and longjmps there; when NULL
  * it prints the message and aborts. */
 extern jmp_buf *fake_arch_panic_jump;

@@ -6,6 +6,8 @@
 
 #include "cpu.h"
 #include "exception.h"
+#include "frame.h"
+#include "object/frames.h"
 #include "halt.h"
 #include "handle.h"
 #include "invariants.h"
@@ -13,34 +15,32 @@
 #include "sched.h"
 #include "syscall.h"
 
-#define FX_MAX_MEM 64
-
-/* Task memories come from a fixed arena, so that the same test steps give the
- * same addresses (and so the same registers) after every fx_reset. */
-static unsigned char arena[FX_MAX_MEM][FX_MEM_SIZE] __attribute__((aligned(4096)));
-static unsigned nmemories;
-
 void fx_reset(void)
 {
-    nmemories = 0;
+    uint64_t base, size;
+    arch_phys_memory(&base, &size);
+    frame_init(base, size);
     k_cpu_init();
     sched_init();
     trace_init(K_TRACE_MASK_ALL);
     kobject_pools_reset();
     halt_init();
     fake_arch_time = 0;
-    fake_arch_fail_copies = 0;
+    fake_arch_root = 0;
+    fake_arch_flushes = 0;
     fake_arch_inb = NULL;
     fake_arch_outb = NULL;
 }
 
 task_t *fx_task(const char *name, uint8_t prio)
 {
-    ck_assert_uint_lt(nmemories, FX_MAX_MEM);
-    void *mem = arena[nmemories++];
-    memset(mem, 0, FX_MEM_SIZE);
-    task_t *task = task_create(name, (uintptr_t)mem, FX_MEM_SIZE, prio, 0);
+    frames_t *f = frames_create(FX_MEM_SIZE / K_PAGE_SIZE);
+    ck_assert_ptr_nonnull(f);
+    uintptr_t va = FAKE_ARCH_PHYS_HOST + f->pa; /* user address = host address */
+    task_t *task = task_create(name, va, FX_MEM_SIZE, prio, 0);
     ck_assert_ptr_nonnull(task);
+    unsigned rw = MS_RIGHT_READ | MS_RIGHT_WRITE;
+    ck_assert_int_eq(aspace_map(&task->aspace, va, f, 0, f->npages, rw, rw, 0), MS_OK);
     ck_assert_int_eq(handle_install_at(&task->handles, MS_HANDLE_SELF, &task->obj, MS_RIGHTS_ALL, 0), MS_OK);
     return task;
 }

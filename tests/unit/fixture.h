@@ -22,7 +22,8 @@
  * as boot does, and frees the memory of earlier fixture tasks. */
 void fx_reset(void);
 
-/* A live task with FX_MEM_SIZE bytes of host memory as its address space,
+/* A live task with FX_MEM_SIZE bytes of memory mapped read-write at user
+ * addresses that are also their host addresses (fake_arch.h),
  * its own task handle in slot 0, and no threads. */
 task_t *fx_task(const char *name, uint8_t prio);
 

@@ -17,6 +17,7 @@
 #include "hwmodel/clock.h"
 #include "hwmodel/cpu.h"
 #include "hwmodel/cpu_layout.h"
+#include "hwmodel/mmu.h"
 #include "hwmodel/pc.h"
 #include "entry.h"
 #include "interrupt.h"
@@ -59,6 +60,8 @@ static struct {
     timer_t timer;
     uint64_t timer_period_ns; /* the PIT period it runs at (0: not armed) */
     hw_pc_t pc;
+    hw_physmem_t ram;
+    hw_mmu_t mmu;
     k_boot_info_t boot;
     volatile int stop_requested;
     hosted_outcome_t outcome;
@@ -132,8 +135,6 @@ void arch_return_to_user(arch_regs_t *regs)
         if (regs->full)
             hw_cpu_clear_step((uint64_t *)regs); /* it was saved while stepping */
     }
-    if (regs->full)
-        hw_cpu_prepare_full_return(regs->rsp);
     hw_cpu_enter_user((uint64_t *)regs);
 }
 
@@ -231,25 +232,34 @@ unsigned arch_cpu_id(void)
     return 0;
 }
 
-/* User memory is host memory of this process, and the kernel has checked
- * every range, so plain copies cannot fault. (With the MMU a copy walks the
- * page tables and may report a fault.) */
-int arch_copy_from_user(void *dst, uintptr_t user_src, size_t len)
+/* Frame 0 stays unused, so that physical address 0 means "none". */
+void arch_phys_memory(uint64_t *base, uint64_t *size)
 {
-    memcpy(dst, (const void *)user_src, len);
-    return 0;
+    *base = 4096u;
+    *size = m.ram.size - 4096u;
 }
 
-int arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len)
+void *arch_phys_to_kernel(uint64_t pa)
 {
-    memcpy((void *)user_dst, src, len);
-    return 0;
+    return m.ram.map + pa;
 }
 
-int arch_copy_user_to_user(uintptr_t user_dst, uintptr_t user_src, size_t len)
+/* The hosted kernel lives in the simulator's memory, not in simulated
+ * memory: its part of every space is empty. (On x86-64 it is the kernel's
+ * supervisor-only mappings.) */
+void arch_page_root_init(uint64_t *pml4)
 {
-    memmove((void *)user_dst, (const void *)user_src, len);
-    return 0;
+    (void)pml4;
+}
+
+void arch_page_root_load(uint64_t root)
+{
+    hw_mmu_load_cr3(&m.mmu, root);
+}
+
+void arch_tlb_flush_page(uint64_t root, uintptr_t va)
+{
+    hw_mmu_invlpg(&m.mmu, root, va);
 }
 
 unsigned arch_stack_register(uintptr_t lo, uintptr_t hi)
@@ -386,33 +396,27 @@ static void boot_vector(void *arg)
     k_boot(arg);
 }
 
-static void free_task_memory(const ms_manifest_t *man)
+/* Simulated RAM, and the MMU's window at the user addresses the x86-64
+ * port uses too, so that user addresses (and traces that show them) are the
+ * same on both machines. */
+static int start_memory(void)
 {
-    for (unsigned i = 0; i < man->ntasks && i < MS_MANIFEST_TASKS_MAX; i++)
-        if (m.boot.mem[i].base)
-            munmap((void *)m.boot.mem[i].base, m.boot.mem[i].size);
-}
-
-/* Each task's memory is its own anonymous mapping, zero-filled, at the
- * address the x86-64 port uses too, so that user addresses (and traces that
- * show them) are the same in every run. Should that range be taken, any
- * address will do. */
-static int alloc_task_memory(const ms_manifest_t *man)
-{
-    for (unsigned i = 0; i < man->ntasks && i < MS_MANIFEST_TASKS_MAX; i++) {
-        size_t size = k_boot_task_mem_size(&man->tasks[i]);
-        void *want = (void *)(uintptr_t)(MS_USER_TASK_BASE + (uintptr_t)i * MS_USER_TASK_STRIDE);
-        int flags = MAP_PRIVATE | MAP_ANONYMOUS;
-        void *p = size <= MS_USER_TASK_STRIDE ? mmap(want, size, PROT_READ | PROT_WRITE, flags | MAP_FIXED_NOREPLACE,
-                                                     -1, 0)
-                                              : MAP_FAILED;
-        if (p == MAP_FAILED)
-            p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
-        if (p == MAP_FAILED)
-            return -1;
-        m.boot.mem[i] = (k_boot_region_t){.base = (uintptr_t)p, .size = size};
+    uint64_t bytes = m.cfg.mem_bytes ? m.cfg.mem_bytes : HOSTED_MEM_DEFAULT;
+    if (hw_physmem_init(&m.ram, bytes) != 0)
+        return -1;
+    if (hw_mmu_init(&m.mmu, &m.ram, MS_USER_BASE, MS_USER_END - MS_USER_BASE, m.cfg.mmu_fast) != 0) {
+        int saved = errno;
+        hw_physmem_fini(&m.ram);
+        errno = saved;
+        return -1;
     }
     return 0;
+}
+
+static void stop_memory(void)
+{
+    hw_mmu_fini(&m.mmu);
+    hw_physmem_fini(&m.ram);
 }
 
 /* dl_iterate_phdr reports the executable first: its read-only loadable
@@ -496,19 +500,22 @@ int hosted_run(const hosted_config_t *cfg, hosted_result_t *result)
         errno = EINVAL;
         return -1;
     }
-    if (alloc_task_memory(cfg->manifest) != 0 || hw_cpu_init(syscall_vector) != 0) {
+    if (start_memory() != 0)
+        return -1;
+    if (hw_cpu_init(syscall_vector) != 0) {
         int saved = errno;
-        free_task_memory(cfg->manifest);
+        stop_memory();
         errno = saved;
         return -1;
     }
+    hw_cpu0.mmu = &m.mmu;
     hw_cpu_traps_install(exception_vector, kernel_fault);
     if (start_clock() != 0) {
         int saved = errno;
         stop_clock();
         hw_cpu_traps_remove();
         hw_cpu_fini();
-        free_task_memory(cfg->manifest);
+        stop_memory();
         errno = saved;
         return -1;
     }
@@ -516,9 +523,10 @@ int hosted_run(const hosted_config_t *cfg, hosted_result_t *result)
     stop_clock();
     hw_cpu_traps_remove();
     hw_cpu_fini();
-    free_task_memory(cfg->manifest);
     *result = (hosted_result_t){.outcome = m.outcome, .status = m.status, .time_ns = hw_clock_now(&m.clock),
-                                .entries = m.entries};
+                                .entries = m.entries, .tlb_fills = m.mmu.fills,
+                                .mmu_host_calls = m.mmu.host_calls, .cr3_loads = m.mmu.switches};
+    stop_memory();
     return 0;
 }
 

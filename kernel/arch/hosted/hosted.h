@@ -32,6 +32,10 @@ typedef enum hosted_clock {
     HOSTED_CLOCK_STEP,    /* deterministic: user code single-stepped, 1 us an instruction */
 } hosted_clock_t;
 
+#define HOSTED_MEM_DEFAULT (64ull << 20)
+#define HOSTED_MEM_MIN (1ull << 20)
+#define HOSTED_MEM_MAX (1ull << 30)
+
 typedef struct hosted_config {
     const ms_manifest_t *manifest;
     uint64_t seed;
@@ -40,6 +44,8 @@ typedef struct hosted_config {
     hosted_clock_t clock;
     int no_fastpath;        /* turn the kernel's IPC fast path off */
     int check_invariants;   /* check the kernel's invariants after every entry */
+    uint64_t mem_bytes;     /* simulated physical memory; 0: HOSTED_MEM_DEFAULT */
+    int mmu_fast;           /* the hosted TLB keeps other spaces' pages (--mmu=fast) */
     struct k_syscall_stats *stats; /* filled with system call counts, if not NULL */
     /* COM1: what the UART transmits goes to console_out (NULL: nowhere);
      * what it receives comes from the file descriptor console_in (-1:
@@ -61,6 +67,9 @@ typedef struct hosted_result {
     int status;
     uint64_t time_ns;      /* simulated time at the end */
     uint64_t entries;      /* kernel entries (system calls, exceptions, interrupts) */
+    uint64_t tlb_fills;    /* pages the hosted TLB mapped */
+    uint64_t mmu_host_calls; /* host mmap/mprotect calls the MMU made */
+    uint64_t cr3_loads;    /* address-space switches */
 } hosted_result_t;
 
 /* Boots the manifest and runs it on the calling host thread until the kernel

@@ -1,10 +1,7 @@
-/* The arch interface over the real x86-64 CPU (booted by QEMU): ring 3, sysret, page tables, COM1. */
+/* The arch interface over the real x86-64 CPU (booted by QEMU): ring 3, sysret, interrupts, COM1 (MMU: paging.c). */
 #include "arch/arch.h"
 
 #include "entry.h"
-#include "ms_manifest.h"
-#include "object/task.h"
-#include "object/thread.h"
 #include "rt.h"
 #include "trace.h"
 #include "trace_format.h"
@@ -25,20 +22,9 @@ _Static_assert(offsetof(x86_cpu_t, kstack_top) == X86_CPU_KSTACK_TOP && offsetof
 
 x86_cpu_t x86_cpu0;
 
-/* A task's memory: where the task sees it, where it is, and its space. */
-typedef struct space {
-    uintptr_t va, size, pa, cr3;
-} space_t;
-
-static space_t spaces[MS_MANIFEST_TASKS_MAX];
 static x86_run_options_t options;
 static uint64_t events;    /* trace events written so far */
 static int stop_requested; /* --max-events reached: stop at the next return to user */
-
-void x86_add_space(unsigned slot, uintptr_t va, uintptr_t size, uintptr_t pa, uintptr_t cr3)
-{
-    spaces[slot] = (space_t){.va = va, .size = size, .pa = pa, .cr3 = cr3};
-}
 
 void x86_set_run_options(const x86_run_options_t *o)
 {
@@ -54,17 +40,8 @@ void x86_syscall(void)
 
 /* ---- the arch interface ---- */
 
-/* The space of the task that owns frame. The interface names only the frame;
- * the MMU issue gives address spaces their own arch call (see docs/X86_64.md). */
-static const space_t *space_of(arch_regs_t *regs)
-{
-    const thread_t *t = (const thread_t *)((char *)regs - offsetof(thread_t, regs));
-    uintptr_t slot = (t->task->aspace.own.base - X86_USER_TASK_BASE) / X86_USER_TASK_STRIDE;
-    if (slot >= MS_MANIFEST_TASKS_MAX || spaces[slot].va != t->task->aspace.own.base)
-        arch_panic("x86_64: a thread's task has no address space", regs);
-    return &spaces[slot];
-}
-
+/* The core has loaded the thread's address space (arch_page_root_load)
+ * before it calls this: what is left is the CPU's return to ring 3. */
 void arch_return_to_user(arch_regs_t *regs)
 {
     if (stop_requested)
@@ -73,9 +50,6 @@ void arch_return_to_user(arch_regs_t *regs)
     if (regs->rip >= X86_USER_END)
         arch_panic("x86_64: user rip is not a canonical user address", regs);
     regs->rflags = (regs->rflags & (RFLAGS_ARITH | RFLAGS_DF | RFLAGS_AC)) | RFLAGS_IF | RFLAGS_FIXED;
-    const space_t *s = space_of(regs);
-    if (read_cr3() != s->cr3)
-        write_cr3(s->cr3);
     if (regs->full)
         x86_enter_user_full(regs);
     x86_enter_user(regs);
@@ -164,50 +138,6 @@ uint64_t arch_time_ns(void)
 
 unsigned arch_cpu_id(void)
 {
-    return 0;
-}
-
-/* User memory is reached through the kernel's window on physical memory, so
- * a copy works whatever space is loaded (boot writes every task's start
- * block; IPC copies between two tasks). Task memory is physically contiguous. */
-void *x86_user_ptr(uintptr_t va, size_t len)
-{
-    uintptr_t lo = image_user_start(), hi = image_user_end();
-    if (va >= lo && va <= hi && len <= hi - va)
-        return phys_to_virt(image_user_phys() + (va - lo));
-    for (unsigned i = 0; i < MS_MANIFEST_TASKS_MAX; i++) {
-        const space_t *s = &spaces[i];
-        if (s->size && va >= s->va && va - s->va <= s->size && len <= s->size - (va - s->va))
-            return phys_to_virt(s->pa + (va - s->va));
-    }
-    return NULL;
-}
-
-int arch_copy_from_user(void *dst, uintptr_t user_src, size_t len)
-{
-    const void *src = x86_user_ptr(user_src, len);
-    if (!src)
-        return -1;
-    rt_memcpy(dst, src, len);
-    return 0;
-}
-
-int arch_copy_to_user(uintptr_t user_dst, const void *src, size_t len)
-{
-    void *dst = x86_user_ptr(user_dst, len);
-    if (!dst)
-        return -1;
-    rt_memcpy(dst, src, len);
-    return 0;
-}
-
-int arch_copy_user_to_user(uintptr_t user_dst, uintptr_t user_src, size_t len)
-{
-    void *dst = x86_user_ptr(user_dst, len);
-    const void *src = x86_user_ptr(user_src, len);
-    if (!dst || !src)
-        return -1;
-    __builtin_memmove(dst, src, len);
     return 0;
 }
 

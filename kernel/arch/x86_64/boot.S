@@ -1,4 +1,4 @@
-/* The Multiboot 1 header and the 32-bit entry: build the first page tables, enter long mode, jump to the higher half. */
+/* The Multiboot 1 header and the 32-bit entry: build the first page tables, enter long mode (with NX), jump to the higher half. */
 #include "x86_64.h"
 
 #define MB_MAGIC 0x1badb002
@@ -14,6 +14,7 @@
 #define CR0_PG (1 << 31)
 #define CR4_PAE (1 << 5)
 #define EFER_LME (1 << 8)
+#define EFER_NXE (1 << 11)
 #define MSR_EFER 0xc0000080
 
 /* QEMU's -kernel reads this in the first 8 KiB of the (32-bit ELF) image. */
@@ -27,7 +28,8 @@
  * Everything here runs at its physical (load) address. The page tables map
  * the first GiB twice with 2 MiB pages: at 0 (so this code keeps running when
  * paging comes on) and at X86_KERNEL_BASE (where the kernel is linked). The
- * kernel replaces them with its own (paging.c) before the first task runs.
+ * kernel replaces them with its own space (paging.c) before anything else
+ * uses memory past the image.
  */
     .section .boot.text, "ax"
     .code32
@@ -40,7 +42,8 @@ x86_multiboot_entry:
     movl %ebx, %edi                 /* the Multiboot info, first argument of x86_boot_main */
     cmpl $MB_BOOT_MAGIC, %eax
     jne not_multiboot
-    /* Long mode is CPUID 0x80000001 EDX bit 29. */
+    /* Long mode is CPUID 0x80000001 EDX bit 29; no-execute pages (the NX
+     * bit the kernel sets on every user page that is not code) bit 20. */
     movl $0x80000000, %eax
     cpuid
     cmpl $0x80000001, %eax
@@ -49,6 +52,8 @@ x86_multiboot_entry:
     cpuid
     btl $29, %edx
     jnc no_long_mode
+    btl $20, %edx
+    jnc no_nx
 
     /* Zero the four table pages, then link PML4 -> PDPTs -> one PD. */
     movl $boot_pml4, %ebx
@@ -78,7 +83,7 @@ x86_multiboot_entry:
     movl %eax, %cr3
     movl $MSR_EFER, %ecx
     rdmsr
-    orl $EFER_LME, %eax
+    orl $(EFER_LME + EFER_NXE), %eax  /* without NXE, bit 63 of an entry is reserved: #PF */
     wrmsr
     movl %cr0, %eax
     orl $(CR0_PG + CR0_WP + CR0_PE), %eax
@@ -93,6 +98,9 @@ not_multiboot:
     jmp boot_fail
 no_long_mode:
     movl $msg_no_long_mode, %esi
+    jmp boot_fail
+no_nx:
+    movl $msg_no_nx, %esi
 boot_fail:
     movw $0x3f8, %dx
 2:  lodsb
@@ -136,6 +144,8 @@ msg_not_multiboot:
     .asciz "!microsim: the x86-64 image must be booted by a Multiboot loader (qemu-system-x86_64 -kernel)\n"
 msg_no_long_mode:
     .asciz "!microsim: this CPU has no 64-bit long mode\n"
+msg_no_nx:
+    .asciz "!microsim: this CPU has no no-execute pages (NX)\n"
 
     .section .boot.bss, "aw", @nobits
     .align 4096

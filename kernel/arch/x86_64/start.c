@@ -25,7 +25,9 @@ static uint8_t emergency_stack[8192] __attribute__((aligned(16)));
 static k_boot_info_t boot;
 static char cmdline[CMDLINE_MAX];
 
-/* Copies the command line out before anything may reuse the loader's memory. */
+/* Copies the command line out before anything may reuse the loader's memory
+ * (QEMU puts it right after the image, among the frames the kernel hands out);
+ * returns the end of RAM (physical). */
 static uintptr_t read_multiboot(uintptr_t mbi_phys)
 {
     const multiboot_info_t *mbi = phys_to_virt(mbi_phys);
@@ -105,22 +107,38 @@ static const char *parse_cmdline(x86_run_options_t *o)
     return scenario ? scenario : "demo";
 }
 
-/* Task i's memory: its own physical pages, seen at its slot of the user window. */
-static void give_task_memory(const ms_manifest_t *m)
+/* The user image seen through the direct map: the kernel runs in its own
+ * space, where the image is not mapped (the core maps it into the tasks'
+ * spaces only), so a loader reads it by physical address. */
+static const char *image_string(const char *user)
 {
-    for (unsigned i = 0; i < m->ntasks && i < MS_MANIFEST_TASKS_MAX; i++) {
-        uintptr_t size = k_boot_task_mem_size(&m->tasks[i]);
-        uintptr_t va = X86_USER_TASK_BASE + (uintptr_t)i * X86_USER_TASK_STRIDE;
-        uintptr_t pa = size <= X86_USER_TASK_STRIDE ? paging_alloc(size) : 0;
-        uintptr_t cr3 = pa ? paging_new_space(va, pa, size) : 0;
-        if (!cr3) {
-            x86_diag("microsim: x86_64: no memory for task %s (%lu KiB)", m->tasks[i].name,
-                     (unsigned long)(size / 1024));
-            arch_halt(1);
-        }
-        x86_add_space(i, va, size, pa, cr3);
-        boot.mem[i] = (k_boot_region_t){.base = va, .size = size};
+    const char *s = image_user_kernel_ptr((uintptr_t)user, 1);
+    for (size_t n = 1; s && image_user_kernel_ptr((uintptr_t)user, n); n++)
+        if (!s[n - 1])
+            return s;
+    return NULL; /* not in the image, or not terminated inside it */
+}
+
+static ms_manifest_t manifest;
+
+/* The scenario called name, copied out of the user image with its strings
+ * (the manifest's, its tasks' names) pointing into the direct map; the
+ * entry points stay user addresses. NULL if there is none. */
+static const ms_manifest_t *load_manifest(const char *name)
+{
+    for (unsigned i = 0; scenarios[i]; i++) {
+        const ms_manifest_t *m = image_user_kernel_ptr((uintptr_t)scenarios[i], sizeof *m);
+        const char *mname = m ? image_string(m->name) : NULL;
+        if (!mname || rt_strcmp(mname, name) != 0)
+            continue;
+        manifest = *m;
+        manifest.name = mname;
+        manifest.description = image_string(m->description);
+        for (unsigned t = 0; t < MS_MANIFEST_TASKS_MAX; t++)
+            manifest.tasks[t].name = image_string(m->tasks[t].name);
+        return &manifest;
     }
+    return NULL;
 }
 
 static void write_trace_header(void)
@@ -140,27 +158,25 @@ void x86_boot_main(uintptr_t mbi_phys)
     /* The kernel programs the 8259s and the 8254 at boot (kernel/dev/), the
      * same code the hosted build runs against its models; until then
      * interrupts stay off. */
-    paging_init(image_phys_end(), mem_end);
-    /* The kernel's own space (no task memory) replaces the boot tables. */
-    uintptr_t kernel_cr3 = paging_new_space(0, 0, 0);
-    if (!kernel_cr3) {
-        x86_diag("microsim: x86_64: no memory for page tables");
-        arch_halt(1);
-    }
-    write_cr3(kernel_cr3);
+    x86_paging_init(mem_end);
     boot.seed = 1;
     boot.trace_mask = K_TRACE_MASK_ALL;
     x86_run_options_t opts = {0};
     const char *name = parse_cmdline(&opts);
-    boot.manifest = scenario_find(name);
+    boot.manifest = load_manifest(name);
     if (!boot.manifest) {
         x86_diag("microsim: no scenario '%s'; microsim --list shows them", name);
         arch_halt(2);
     }
     x86_set_run_options(&opts);
-    give_task_memory(boot.manifest);
-    boot.image[0] = (k_region_t){.base = image_user_start(), .size = image_user_end() - image_user_start()};
-    boot.nimage = 1;
+    /* The core gives every task its memory and address space, and maps the
+     * user image into each; nothing of the image lies outside page tables. */
+    boot.nuser_image = image_user_parts(boot.user_image, ASPACE_IMAGE_REGIONS);
+    boot.nimage = 0;
+    if (!boot.nuser_image || boot.user_image[0].va != MS_USER_IMAGE_BASE) {
+        x86_diag("microsim: x86_64: the user image is not linked at MS_USER_IMAGE_BASE (link.ld)");
+        arch_halt(1);
+    }
     if (boot.trace_mask == K_TRACE_MASK_ALL)
         write_trace_header();
     k_boot(&boot);

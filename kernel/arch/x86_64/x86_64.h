@@ -3,19 +3,22 @@
 #define X86_64_H
 
 /*
- * Virtual memory (docs/X86_64.md draws it):
- *   0x0000000000400000  the user image: code and constants of services/ and
- *                       examples/, mapped read-only and user-accessible in
- *                       every address space
- *   0x0000000010000000  task i's memory at X86_USER_TASK_BASE + i * X86_USER_TASK_STRIDE,
- *                       user read-write, mapped only in task i's space
- *   0xffffffff80000000  the kernel: the first GiB of physical memory mapped
- *                       1:1 above this base (supervisor only, in every space)
+ * Virtual memory (docs/X86_64.md draws it). The kernel core builds every
+ * task's page tables (kernel/paging.c) and maps user pages only inside the
+ * user window [MS_USER_BASE, MS_USER_END) = [0x10000000, 0x50000000):
+ *   0x0000000010000000  task i's memory at MS_USER_TASK_BASE + i * MS_USER_TASK_STRIDE,
+ *                       user read-write, only in task i's space
+ *   0x0000000048000000  the user image (MS_USER_IMAGE_BASE): code (read,
+ *                       execute) then constants (read), user-accessible in
+ *                       every space; the core maps it from k_boot_info_t.user_image
+ * The port owns only the kernel half, PML4 entry 511, the same in every space:
+ *   0xffffffff80000000  the first GiB of physical memory, in 2 MiB pages,
+ *                       supervisor only: the kernel (linked here, +1 MiB)
+ *                       and the direct map through which the core reaches
+ *                       page tables and user memory (arch_phys_to_kernel)
  */
 #define X86_KERNEL_BASE 0xffffffff80000000
-#define X86_USER_IMAGE_BASE 0x400000
-#define X86_USER_TASK_BASE 0x10000000  /* MS_USER_TASK_BASE (ms_manifest.h) */
-#define X86_USER_TASK_STRIDE 0x1000000 /* MS_USER_TASK_STRIDE: 16 MiB per task slot */
+#define X86_DIRECT_MAP_SIZE 0x40000000  /* the first GiB of physical memory */
 #define X86_USER_END 0x0000800000000000 /* first non-canonical address */
 #define X86_PAGE_SIZE 4096
 
@@ -42,6 +45,8 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
+
+struct k_boot_image;
 
 /* The one CPU: what the system call entry needs without a free register. */
 typedef struct x86_cpu {
@@ -81,23 +86,25 @@ void desc_init(uintptr_t kstack_top, uintptr_t ist_top);
 /* The TSS I/O bitmap allows exactly these ranges (all ports else denied). */
 void x86_tss_io_permit(const arch_io_range_t *ranges, unsigned n);
 
+/* ---- paging.c: the kernel half of every space, the direct map, CR3 and the TLB ---- */
+/* Builds the kernel half (the first GiB at X86_KERNEL_BASE, supervisor only),
+ * switches from boot.S's tables to the kernel's own space and hands the
+ * physical memory from the end of the image to phys_end (capped at the
+ * direct map) to the core's frame allocator (arch_phys_memory). */
+void x86_paging_init(uint64_t phys_end);
+/* A kernel pointer to physical memory below X86_DIRECT_MAP_SIZE. */
+static inline void *phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)(pa + X86_KERNEL_BASE); }
 
-/* ---- paging.c: physical frames and the page tables of each address space ---- */
-/* Frames from [start, end) physical; the kernel's 1 GiB window must cover them. */
-void paging_init(uintptr_t phys_start, uintptr_t phys_end);
-/* Zeroed, physically contiguous pages; returns the physical address or 0. */
-uintptr_t paging_alloc(size_t bytes);
-/* A kernel pointer to physical memory. */
-static inline void *phys_to_virt(uintptr_t pa) { return (void *)(pa + X86_KERNEL_BASE); }
-/* A new address space: the kernel, the user image, and (if size) [va, va+size)
- * mapped read-write to physical pa. Returns its CR3 value (0: out of memory). */
-uintptr_t paging_new_space(uintptr_t va, uintptr_t pa, uintptr_t size);
-
-/* ---- image.c: the user image linked into the kernel ---- */
-uintptr_t image_user_start(void);
-uintptr_t image_user_end(void);
-uintptr_t image_user_phys(void);
-uintptr_t image_phys_end(void);
+/* ---- image.c: where the linker put the user image ---- */
+/* The image's parts, as the core maps them into every space: code
+ * (MS_RIGHT_READ | MS_RIGHT_EXEC), then constants (MS_RIGHT_READ). Returns
+ * how many it wrote (at most max; empty parts are left out). */
+unsigned image_user_parts(struct k_boot_image *parts, unsigned max);
+/* A kernel pointer (through the direct map) to [va, va + len) of the user
+ * image, or NULL if the range is not wholly inside one part. */
+const void *image_user_kernel_ptr(uintptr_t va, size_t len);
+/* The first physical address after the image (kernel and user image). */
+uint64_t image_phys_end(void);
 
 /* ---- trap.c ---- */
 typedef struct x86_trap_frame {
@@ -110,11 +117,6 @@ __attribute__((noreturn)) void x86_trap(x86_trap_frame_t *f);
 /* ---- arch_x86_64.c ---- */
 /* What x86_syscall_entry calls on the kernel stack: a kernel entry. */
 __attribute__((noreturn)) void x86_syscall(void);
-/* The address space that user addresses [va, va+len) belong to: the kernel
- * pointer to them, or NULL if they are not wholly inside one mapped region. */
-void *x86_user_ptr(uintptr_t va, size_t len);
-/* Registers task slot i's memory (virtual base, size, physical base, CR3). */
-void x86_add_space(unsigned slot, uintptr_t va, uintptr_t size, uintptr_t pa, uintptr_t cr3);
 /* The run's options from the Multiboot command line. */
 typedef struct x86_run_options {
     uint64_t max_events; /* 0: no limit */

@@ -234,4 +234,25 @@ static inline uint64_t ms_kill(ms_handle_t h)
     return ms_syscall(MS_SYS_KILL, &r);
 }
 
+/* Maps pages frames of the frames object, from frame first, at addr of the
+ * address space of task, with rights (MS_RIGHT_READ, WRITE, EXEC). */
+static inline uint64_t ms_map(ms_handle_t task, uintptr_t addr, ms_handle_t frames, uint64_t first, uint64_t pages,
+                              uint64_t rights)
+{
+    ms_sysregs_t r = {.rdi = task, .rsi = addr, .w = {frames, first, pages, rights}};
+    return ms_syscall(MS_SYS_MAP, &r);
+}
+
+static inline uint64_t ms_unmap(ms_handle_t task, uintptr_t addr, uint64_t pages)
+{
+    ms_sysregs_t r = {.rdi = task, .rsi = addr, .w = {pages}};
+    return ms_syscall(MS_SYS_UNMAP, &r);
+}
+
+static inline uint64_t ms_protect(ms_handle_t task, uintptr_t addr, uint64_t pages, uint64_t rights)
+{
+    ms_sysregs_t r = {.rdi = task, .rsi = addr, .w = {pages, rights}};
+    return ms_syscall(MS_SYS_PROTECT, &r);
+}
+
 #endif

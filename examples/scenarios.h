@@ -16,6 +16,8 @@ extern const ms_manifest_t scenario_pager;
 extern const ms_manifest_t scenario_isolation;
 extern const ms_manifest_t scenario_bench_step; /* for microsim bench only */
 extern const ms_manifest_t scenario_bench_irq;
+extern const ms_manifest_t scenario_bench_ipc_same;
+extern const ms_manifest_t scenario_bench_pages;
 
 /* Every scenario, in --list order, ending with NULL. */
 extern const ms_manifest_t *const scenarios[];

@@ -243,9 +243,9 @@ void k_boot(const k_boot_info_t *info)
     fastpath_enable(!info->no_fastpath);
     invariants_enable(info->check_invariants);
     stats_init(info->stats);
-    adopt_image(info);
     boot_objects_t o;
-    create_objects(m, &o);
+    create_objects(m, &o); /* first: the manifest's objects have the same ids on every machine */
+    adopt_image(info);
     thread_t *threads[MS_MANIFEST_TASKS_MAX];
     for (unsigned i = 0; i < m->ntasks; i++) {
         k_boot_region_t mem = {.base = MS_USER_TASK_BASE + (uintptr_t)i * MS_USER_TASK_STRIDE,

@@ -60,16 +60,17 @@ static void on_marks(void *ctx, k_trace_ring_t *ring)
             mk->t[mk->n++] = now_ns();
 }
 
-/* Median round trip of bench-ipc with the given trace mask, on the fast path
- * or the ordinary path alone; < 0 on failure. */
-static double bench_ipc(uint32_t trace_mask, int no_fastpath)
+/* Median round trip of a bench-ipc scenario (the caller is its last task)
+ * with the given trace mask, on the fast path or the ordinary path alone,
+ * in the strict or fast MMU mode; < 0 on failure. */
+static double bench_ipc(const ms_manifest_t *scenario, uint32_t trace_mask, int no_fastpath, int mmu_fast)
 {
-    ms_manifest_t m = scenario_bench_ipc;
-    m.tasks[1].arg[0] = IPC_BATCHES;
-    m.tasks[1].arg[1] = IPC_PER_BATCH;
+    ms_manifest_t m = *scenario;
+    m.tasks[m.ntasks - 1].arg[0] = IPC_BATCHES;
+    m.tasks[m.ntasks - 1].arg[1] = IPC_PER_BATCH;
     marks_t mk = {.n = 0};
     hosted_config_t cfg = {.manifest = &m, .seed = 1, .trace_mask = trace_mask, .no_fastpath = no_fastpath,
-                           .console_in = -1,
+                           .mmu_fast = mmu_fast, .console_in = -1,
                            .sink = {.events = on_marks, .ctx = &mk}};
     hosted_result_t res;
     if (hosted_run(&cfg, &res) != 0 || res.outcome != HOSTED_HALTED || res.status != 0 || mk.n != IPC_BATCHES + 1)
@@ -322,9 +323,35 @@ static double bench_hostsig(void)
     return extra / rate / (double)bare_signals;
 }
 
-static double ipc_fast(void) { return bench_ipc(K_TRACE_MASK_QUIET, 0); }
-static double ipc_ordinary(void) { return bench_ipc(K_TRACE_MASK_QUIET, 1); }
-static double ipc_traced(void) { return bench_ipc(K_TRACE_MASK_ALL, 0); }
+static double ipc_fast(void) { return bench_ipc(&scenario_bench_ipc_same, K_TRACE_MASK_QUIET, 0, 0); }
+static double ipc_ordinary(void) { return bench_ipc(&scenario_bench_ipc_same, K_TRACE_MASK_QUIET, 1, 0); }
+static double ipc_traced(void) { return bench_ipc(&scenario_bench_ipc_same, K_TRACE_MASK_ALL, 0, 0); }
+static double ipc_cross(void) { return bench_ipc(&scenario_bench_ipc, K_TRACE_MASK_QUIET, 0, 0); }
+static double ipc_cross_fast(void) { return bench_ipc(&scenario_bench_ipc, K_TRACE_MASK_QUIET, 0, 1); }
+
+/* ---- page faults and TLB fills ---- */
+
+#define PAGES_RUNS 9
+
+/* Median time per page of interval `which` of bench-pages: 0 the TLB fills
+ * of mapped pages, 1 the page faults the pager serves. */
+static double bench_pages(unsigned which)
+{
+    double per_page[PAGES_RUNS];
+    for (unsigned r = 0; r < PAGES_RUNS; r++) {
+        marks_t mk = {.n = 0};
+        hosted_config_t cfg = {.manifest = &scenario_bench_pages, .seed = 1, .trace_mask = K_TRACE_MASK_QUIET,
+                               .console_in = -1, .sink = {.events = on_marks, .ctx = &mk}};
+        hosted_result_t res;
+        if (hosted_run(&cfg, &res) != 0 || res.outcome != HOSTED_HALTED || res.status != 0 || mk.n != 3)
+            return -1;
+        per_page[r] = (double)(mk.t[which + 1] - mk.t[which]) / (double)scenario_bench_pages.tasks[0].arg[0];
+    }
+    return median(per_page, PAGES_RUNS);
+}
+
+static double tlb_fill(void) { return bench_pages(0); }
+static double pagefault(void) { return bench_pages(1); }
 
 /* Every measurement, in the order it runs; result 0 until it has. */
 typedef struct measure {
@@ -338,12 +365,20 @@ typedef struct measure {
 } measure_t;
 
 static measure_t measures[] = {
-    {"ipc", "ipc_rtt_ns", "IPC call/reply, 8 words, trace off", ipc_fast, IPC_BATCHES * IPC_PER_BATCH,
+    {"ipc", "ipc_rtt_ns", "IPC call/reply, 8 words, one address space", ipc_fast, IPC_BATCHES * IPC_PER_BATCH,
      "round trips", 0},
-    {"ordinary", "ipc_rtt_ordinary_ns", "IPC call/reply, 8 words, fast path off", ipc_ordinary,
+    {"ordinary", "ipc_rtt_ordinary_ns", "  the same, fast path off", ipc_ordinary,
      IPC_BATCHES * IPC_PER_BATCH, "round trips", 0},
-    {"traced", "ipc_rtt_traced_ns", "IPC call/reply, 8 words, every event recorded", ipc_traced,
+    {"traced", "ipc_rtt_traced_ns", "  the same, every event recorded", ipc_traced,
      IPC_BATCHES * IPC_PER_BATCH, "round trips", 0},
+    {"cross", "ipc_rtt_cross_as_ns", "IPC call/reply between two address spaces", ipc_cross,
+     IPC_BATCHES * IPC_PER_BATCH, "round trips", 0},
+    {"crossfast", "ipc_rtt_cross_as_fast_ns", "  the same, --mmu=fast", ipc_cross_fast,
+     IPC_BATCHES * IPC_PER_BATCH, "round trips", 0},
+    {"pagefault", "pagefault_rtt_ns", "page fault served by the user-level pager", pagefault,
+     PAGES_RUNS * 64, "faults, median of runs", 0},
+    {"tlbfill", "tlb_fill_ns", "hosted TLB miss filled by the page walk", tlb_fill, PAGES_RUNS * 64,
+     "fills, median of runs", 0},
     {"pipe", "pipe_rtt_ns", "pipe ping-pong, two processes", bench_pipe, BASE_BATCHES * BASE_PER_BATCH,
      "round trips", 0},
     {"futex", "futex_rtt_ns", "futex ping-pong, two threads", bench_futex, BASE_BATCHES * BASE_PER_BATCH,
@@ -357,15 +392,27 @@ static measure_t measures[] = {
 };
 #define NMEASURES (sizeof measures / sizeof measures[0])
 
+static double result_of(const char *name)
+{
+    for (unsigned i = 0; i < NMEASURES; i++)
+        if (strcmp(measures[i].name, name) == 0)
+            return measures[i].result;
+    return 0;
+}
+
 static void print_json(int cpu)
 {
     printf("{");
     for (unsigned i = 0; i < NMEASURES; i++)
         if (measures[i].result > 0)
             printf("\"%s\":%.1f,", measures[i].field, measures[i].result);
-    double ipc = measures[0].result, pipe_rtt = measures[3].result, futex_rtt = measures[4].result;
+    double ipc = result_of("ipc"), pipe_rtt = result_of("pipe"), futex_rtt = result_of("futex");
+    double cross = result_of("cross"), cross_fast = result_of("crossfast");
     if (ipc > 0 && pipe_rtt > 0 && futex_rtt > 0)
         printf("\"pipe_over_ipc\":%.1f,\"futex_over_ipc\":%.1f,", pipe_rtt / ipc, futex_rtt / ipc);
+    if (cross > 0 && cross_fast > 0 && pipe_rtt > 0)
+        printf("\"cross_as_over_pipe\":%.2f,\"pipe_over_cross_as_fast\":%.1f,", cross / pipe_rtt,
+               pipe_rtt / cross_fast);
     printf("\"iterations\":%u,\"baseline_iterations\":%u,\"cpu\":%d}\n", IPC_BATCHES * IPC_PER_BATCH,
            BASE_BATCHES * BASE_PER_BATCH, cpu);
 }
@@ -377,10 +424,17 @@ static void print_table(int cpu)
         if (measures[i].result > 0)
             printf("  %-50s %9.1f ns  (%u %s)\n", measures[i].label, measures[i].result, measures[i].count,
                    measures[i].unit);
-    double ipc = measures[0].result, pipe_rtt = measures[3].result, futex_rtt = measures[4].result;
+    double ipc = result_of("ipc"), pipe_rtt = result_of("pipe"), futex_rtt = result_of("futex");
+    double cross = result_of("cross"), cross_fast = result_of("crossfast");
     if (ipc > 0 && pipe_rtt > 0 && futex_rtt > 0)
         printf("  pipe / IPC = %.0fx (target: at least 50x, %s); futex / IPC = %.0fx\n", pipe_rtt / ipc,
                pipe_rtt / ipc >= 50 ? "met" : "NOT met", futex_rtt / ipc);
+    if (cross > 0 && pipe_rtt > 0)
+        printf("  cross-space IPC / pipe = %.2fx (target: at most 2x, %s)\n", cross / pipe_rtt,
+               cross <= 2 * pipe_rtt ? "met" : "NOT met");
+    if (cross_fast > 0 && pipe_rtt > 0)
+        printf("  pipe / cross-space IPC with --mmu=fast = %.0fx (target: at least 20x, %s)\n",
+               pipe_rtt / cross_fast, pipe_rtt >= 20 * cross_fast ? "met" : "NOT met");
 }
 
 int sim_bench(int json, const char *only)
@@ -389,8 +443,8 @@ int sim_bench(int json, const char *only)
     for (unsigned i = 0; i < NMEASURES; i++)
         found |= only && strcmp(only, measures[i].name) == 0;
     if (!found) {
-        fprintf(stderr, "microsim: bench --only takes ipc, ordinary, traced, pipe, futex, step, hostirq or hostsig, "
-                "not '%s'\n",
+        fprintf(stderr, "microsim: bench --only takes ipc, ordinary, traced, cross, crossfast, pagefault, tlbfill, "
+                "pipe, futex, step, hostirq or hostsig, not '%s'\n",
                 only);
         return 2;
     }

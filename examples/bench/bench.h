@@ -16,7 +16,15 @@ enum bench_label {
 #define BENCH_MARK "."
 
 ms_entry_fn bench_server;
+/* arg[0] batches of arg[1] calls; arg[2] set: the echo server runs as a
+ * thread of the client's own task (one address space). */
 ms_entry_fn bench_client;
+#define BENCH_CLIENT_PRIO 10
+#define BENCH_THREAD_STACK (16u * 1024u)
+
+/* bench-pages (a demand-paged task and its pager): see bench.c. */
+ms_entry_fn bench_pages;
+#define BENCH_PAGES 64
 
 /* bench-step: a mark, arg[0] turns of a loop with no system call, a mark:
  * on the step clock the simulator times the single-steps in between. */

@@ -23,7 +23,9 @@ set(status_deadlock 1)
 set(status_faults 0)
 set(status_console 0)
 set(status_fpu 0)
-foreach(scenario pingpong demo deadlock faults console fpu)
+set(status_pager 0)
+set(status_isolation 0)
+foreach(scenario pingpong demo deadlock faults console fpu pager isolation)
   foreach(fastpath on off)
     add_test(NAME system.golden.${scenario}.fastpath_${fastpath}
              COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=${scenario}
@@ -33,6 +35,14 @@ foreach(scenario pingpong demo deadlock faults console fpu)
     set_tests_properties(system.golden.${scenario}.fastpath_${fastpath} PROPERTIES LABELS system)
   endforeach()
 endforeach()
+
+# The fast MMU keeps page tables, faults, pagers and traces as they are: the
+# pager scenario gives the strict mode's golden trace.
+add_test(NAME system.golden.pager.mmu_fast
+         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=pager
+                 -DSTATUS=0 -DGOLDEN=${MS_SYS}/golden/pager.trace "-DARGS=--mmu=fast --check-invariants"
+                 -DSUFFIX=-fast -P ${MS_SYS}/golden.cmake)
+set_tests_properties(system.golden.pager.mmu_fast PROPERTIES LABELS system)
 
 # Determinism: same seed, same bytes, in both trace formats.
 foreach(format text json)

@@ -1,4 +1,4 @@
-/* Physical page frames: a bitmap over the machine's memory, first fit. */
+/* Physical page frames: a bitmap over the machine's memory, next fit (each search starts after the last run given, then wraps). */
 #include "frame.h"
 
 #include "arch/arch.h"

@@ -24,6 +24,7 @@ set(MS_KERNEL_SOURCES
   kernel/invariants.c
   kernel/ipc.c
   kernel/kobject.c
+  kernel/mapdb.c
   kernel/object/endpoint.c
   kernel/object/frames.c
   kernel/object/ioport.c
@@ -63,6 +64,7 @@ set(MS_EXAMPLE_SOURCES
   examples/fpu/fpu.c
   examples/pager/pager_demo.c
   examples/isolation/isolation.c
+  examples/shm/shm.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)

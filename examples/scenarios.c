@@ -13,6 +13,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_fpu,
     &scenario_pager,
     &scenario_isolation,
+    &scenario_shm,
     &scenario_bench_ipc,
     0,
 };

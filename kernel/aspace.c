@@ -4,6 +4,7 @@
 #include "arch/arch.h"
 #include "cpu.h"
 #include "frame.h"
+#include "mapdb.h"
 #include "ms_abi.h"
 #include "object/frames.h"
 #include "paging.h"
@@ -25,13 +26,40 @@ int aspace_init(aspace_t *as, uintptr_t base, uintptr_t size)
     return as->root ? MS_OK : MS_E_NOMEM;
 }
 
-static void release_page(void *ctx, uintptr_t va, uint64_t pte)
+static void release_frame(uint64_t pte)
 {
-    (void)ctx;
-    (void)va;
     frames_t *f = frames_owner(pte & PTE_ADDR);
     if (f)
         frames_map_unref(f);
+}
+
+static void unmap_page(uint64_t root, uintptr_t va);
+
+/* The page at va of root is gone: so is everything derived from it. */
+static void revoke(uint64_t root, uintptr_t va)
+{
+    mapnode_t *n = mapdb_find(root, va);
+    if (!n)
+        return;
+    while (n->first_child)
+        unmap_page(n->first_child->root, n->first_child->va);
+    if (n->used)
+        mapdb_free(n);
+}
+
+/* Unmaps one page and, recursively, what was derived from it. */
+static void unmap_page(uint64_t root, uintptr_t va)
+{
+    uint64_t old = paging_set(root, va, 0);
+    if (old & PTE_P)
+        release_frame(old);
+    revoke(root, va);
+}
+
+static void release_page(void *ctx, uintptr_t va, uint64_t pte)
+{
+    release_frame(pte);
+    revoke(*(const uint64_t *)ctx, va);
 }
 
 void aspace_destroy(aspace_t *as)
@@ -42,7 +70,7 @@ void aspace_destroy(aspace_t *as)
         arch_page_root_load(0);
         k_cpu()->root = 0;
     }
-    paging_root_destroy(as->root, release_page, NULL);
+    paging_root_destroy(as->root, release_page, &as->root);
     as->root = 0;
 }
 
@@ -108,11 +136,8 @@ int aspace_unmap(aspace_t *as, uintptr_t va, uint64_t n)
 {
     if (!window_range(va, n))
         return MS_E_INVAL;
-    for (uint64_t i = 0; i < n; i++) {
-        uint64_t old = paging_set(as->root, va + i * MS_PAGE_SIZE, 0);
-        if (old & PTE_P)
-            release_page(NULL, va, old);
-    }
+    for (uint64_t i = 0; i < n; i++)
+        unmap_page(as->root, va + i * MS_PAGE_SIZE);
     return MS_OK;
 }
 
@@ -147,4 +172,58 @@ const void *aspace_image(uintptr_t addr, uint64_t len)
         if (region_contains(&image[i], addr, len))
             return (const void *)addr;
     return 0;
+}
+
+/* The rights (MS_RIGHT_*) a map item's flags ask for. */
+static unsigned item_rights(uint64_t flags)
+{
+    return ((flags & MS_MAP_READ) ? MS_RIGHT_READ : 0) | ((flags & MS_MAP_WRITE) ? MS_RIGHT_WRITE : 0) |
+           ((flags & MS_MAP_EXEC) ? MS_RIGHT_EXEC : 0);
+}
+
+int aspace_check_item(const aspace_t *as, uint64_t addr_flags, uint64_t n)
+{
+    uintptr_t va = addr_flags & ~(uint64_t)MS_MAP_FLAGS;
+    uint64_t flags = addr_flags & MS_MAP_FLAGS;
+    if (!window_range(va, n) || (flags & ~(uint64_t)(MS_MAP_READ | MS_MAP_WRITE | MS_MAP_EXEC | MS_MAP_GRANT)) ||
+        !(flags & MS_MAP_READ))
+        return MS_E_INVAL;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t pte = paging_lookup(as->root, va + i * MS_PAGE_SIZE);
+        if (!(pte & PTE_P))
+            return MS_E_INVAL;
+        if (((flags & MS_MAP_WRITE) && !(pte & PTE_W)) || ((flags & MS_MAP_EXEC) && (pte & PTE_NX)))
+            return MS_E_RIGHTS;
+    }
+    return MS_OK;
+}
+
+int aspace_map_item(aspace_t *src, uint64_t addr_flags, uint64_t n, aspace_t *dst, uintptr_t dst_va)
+{
+    if (aspace_check_item(src, addr_flags, n) != MS_OK || !window_range(dst_va, n))
+        return MS_E_INVAL;
+    uintptr_t va = addr_flags & ~(uint64_t)MS_MAP_FLAGS;
+    int grant = (addr_flags & MS_MAP_GRANT) != 0;
+    unsigned rights = item_rights(addr_flags);
+    for (uint64_t i = 0; i < n; i++)
+        if (paging_lookup(dst->root, dst_va + i * MS_PAGE_SIZE) & PTE_P)
+            return MS_E_INVAL;
+    for (uint64_t i = 0; i < n; i++) {
+        uintptr_t from = va + i * MS_PAGE_SIZE, to = dst_va + i * MS_PAGE_SIZE;
+        uint64_t pte = paging_lookup(src->root, from);
+        int err = paging_map(dst->root, to, (pte & PTE_ADDR) | pte_bits(rights) | may_bits(rights));
+        if (err == MS_OK && !grant && (err = mapdb_derive(src->root, from, dst->root, to)) != MS_OK)
+            paging_set(dst->root, to, 0);
+        if (err != MS_OK) {
+            aspace_unmap(dst, dst_va, i);
+            return err;
+        }
+        frames_map_ref(frames_owner(pte & PTE_ADDR));
+    }
+    for (uint64_t i = 0; grant && i < n; i++) { /* the pages move; what derives from them stays derived */
+        uintptr_t from = va + i * MS_PAGE_SIZE;
+        release_frame(paging_set(src->root, from, 0));
+        mapdb_move(src->root, from, dst->root, dst_va + i * MS_PAGE_SIZE);
+    }
+    return MS_OK;
 }

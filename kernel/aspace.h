@@ -59,6 +59,16 @@ int aspace_unmap(aspace_t *as, uintptr_t va, uint64_t n);
  * nothing changes. */
 int aspace_protect(aspace_t *as, uintptr_t va, uint64_t n, unsigned rights);
 
+/* A map item's source: n pages at the address in addr_flags (MS_MAP_* flags
+ * in its low bits), all mapped in as with the rights asked. MS_OK,
+ * MS_E_INVAL or MS_E_RIGHTS. */
+int aspace_check_item(const aspace_t *as, uint64_t addr_flags, uint64_t n);
+
+/* Delivers a map item from src to dst_va of dst, whose n pages must be
+ * unmapped: mapped pages derive from src's (mapdb), granted ones leave src.
+ * MS_OK, or an error with nothing changed (MS_E_INVAL, MS_E_NOMEM). */
+int aspace_map_item(aspace_t *src, uint64_t addr_flags, uint64_t n, aspace_t *dst, uintptr_t dst_va);
+
 /* The physical address behind a user access (a write, or a read), checked
  * and recorded (accessed and dirty bits) as the MMU would; 0 if it faults. */
 uint64_t aspace_user_pa(const aspace_t *as, uintptr_t va, int write);

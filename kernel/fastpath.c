@@ -30,10 +30,10 @@ int fastpath_enabled(void)
     return enabled;
 }
 
-/* Registers only: no handle, no payload, no reserved bit, at most 8 words. */
+/* Registers only: no handle, no map item, no payload, no reserved bit, at most 8 words. */
 static int simple_message(uint64_t info)
 {
-    const uint64_t not_simple = MS_INFO_RESERVED | MS_INFO_HANDLE | (0x1fffull << 16);
+    const uint64_t not_simple = MS_INFO_RESERVED | MS_INFO_HANDLE | MS_INFO_MAP | (0x1fffull << 16);
     return (info & not_simple) == 0 && ms_info_words(info) <= MS_MSG_WORDS;
 }
 

@@ -12,6 +12,7 @@
 #include "list.h"
 #include "object/endpoint.h"
 #include "object/frames.h"
+#include "mapdb.h"
 #include "paging.h"
 #include "object/ioport.h"
 #include "object/irq.h"
@@ -389,6 +390,26 @@ static void count_mapping(void *ctx, uintptr_t va, uint64_t pte)
     f->seen++;
 }
 
+/* Every node of the mapping database names a mapped page, a derived page
+ * shares its source's frame, and a node without a source has copies. */
+static void check_derivations(void)
+{
+    if (mapdb_used() == 0)
+        return;
+    for (unsigned i = 0; i < K_MAX_MAPNODES; i++) {
+        const mapnode_t *n = mapdb_at(i);
+        if (!n)
+            continue;
+        uint64_t pte = paging_lookup(n->root, n->va);
+        if (!(pte & PTE_P))
+            FAIL("mapdb-mapped", "a mapping node names %#lx, which is not mapped", (unsigned long)n->va);
+        if (n->parent && (paging_lookup(n->parent->root, n->parent->va) & PTE_ADDR) != (pte & PTE_ADDR))
+            FAIL("mapdb-frame", "the page at %#lx does not share its source's frame", (unsigned long)n->va);
+        if (!n->parent && !n->first_child)
+            FAIL("mapdb-leaf", "the node of %#lx derives from nothing and has no copies", (unsigned long)n->va);
+    }
+}
+
 /* Every mapped page belongs to a frames object, with no more rights than it
  * was mapped with, and each object counts exactly the pages mapped from it. */
 static void check_memory(void)
@@ -398,6 +419,7 @@ static void check_memory(void)
         if (task && task->aspace.root)
             paging_each(task->aspace.root, count_mapping, task);
     }
+    check_derivations();
     for (unsigned i = 0; i < K_MAX_FRAMES_OBJECTS; i++) {
         frames_t *f = frames_pool_at(i);
         if (f && f->seen != f->mapped)

@@ -22,6 +22,12 @@ static int check_message(thread_t *t, int may_grant)
         return MS_E_INVAL;
     if (ms_info_words(info) > MS_MSG_WORDS || ms_info_payload(info) > MS_MSG_PAYLOAD_MAX)
         return MS_E_RANGE;
+    if (ms_info_has_map(info)) {
+        unsigned n = ms_info_words(info);
+        int err = n < 2 ? MS_E_INVAL : aspace_check_item(&t->task->aspace, t->regs.mr[n - 2], t->regs.mr[n - 1]);
+        if (err != MS_OK)
+            return err;
+    }
     if (!ms_info_has_handle(info))
         return MS_OK;
     if (!may_grant)
@@ -87,6 +93,24 @@ static void transfer_fault(thread_t *src, thread_t *dst, uint32_t ep_id, uint64_
                 ms_info(MS_FAULT_LABEL, MS_FAULT_TRACED_WORDS, 0, 0), dst->regs.mr);
 }
 
+/* Delivers src's map item into dst's receive window; returns 1 if it was
+ * mapped (traced as map), 0 if it was dropped. */
+static int transfer_map_item(thread_t *src, thread_t *dst, unsigned words)
+{
+    uint64_t addr_flags = src->regs.mr[words - 2], n = src->regs.mr[words - 1];
+    if (n > dst->map_window_pages ||
+        aspace_map_item(&src->task->aspace, addr_flags, n, &dst->task->aspace, dst->map_window) != MS_OK)
+        return 0;
+    k_trace_event_t *ev = trace_begin(K_EV_MAP, src, dst);
+    if (ev) {
+        ev->a[0] = dst->map_window;
+        ev->a[1] = n;
+        ev->a[2] = ((addr_flags & MS_MAP_WRITE) ? MS_RIGHT_WRITE : 0) | ((addr_flags & MS_MAP_EXEC) ? MS_RIGHT_EXEC : 0);
+        ev->a[3] = 0;
+    }
+    return 1;
+}
+
 /* Moves the message from src's registers and IPC buffer to dst's. A payload
  * that cannot be copied arrives empty; a handle that cannot be installed
  * arrives without its flag. */
@@ -107,7 +131,8 @@ static void transfer(k_event_kind_t kind, thread_t *src, thread_t *dst, uint32_t
         handle = transfer_handle(src, dst);
     if (handle != IPC_NO_HANDLE)
         dst->regs.rbx = handle;
-    dst->regs.rsi = ms_info(ms_info_label(info), words, payload, handle != IPC_NO_HANDLE);
+    int mapped = ms_info_has_map(info) && words >= 2 && transfer_map_item(src, dst, words);
+    dst->regs.rsi = ms_info(ms_info_label(info), words, payload, handle != IPC_NO_HANDLE) | (mapped ? MS_INFO_MAP : 0);
     dst->regs.rdi = badge;
     ipc_trace_message(kind, src, dst, ep_id, badge, handle);
 }

@@ -2,6 +2,7 @@
 #include "kobject.h"
 
 #include "object/endpoint.h"
+#include "mapdb.h"
 #include "object/frames.h"
 #include "object/ioport.h"
 #include "object/irq.h"
@@ -19,6 +20,7 @@ void kobject_pools_reset(void)
     irq_pool_reset();
     ioport_pool_reset();
     frames_pool_reset();
+    mapdb_reset(); /* the derivations between mapped pages go with the frames */
 }
 
 void kobject_init(kobject_t *obj, kobject_type_t type, uint32_t id)

@@ -373,6 +373,19 @@ static int sys_protect(thread_t *t, arch_regs_t *r)
     return err;
 }
 
+/* map_window(address, pages): where this thread's next received map items
+ * land; pages 0 takes none. */
+static int sys_map_window(thread_t *t, arch_regs_t *r)
+{
+    uint64_t va = r->rdi, n = r->rsi;
+    if (n && ((va & (MS_PAGE_SIZE - 1)) || va < MS_USER_BASE || va >= MS_USER_END ||
+              n > (MS_USER_END - va) / MS_PAGE_SIZE))
+        return MS_E_INVAL;
+    t->map_window = n ? va : 0;
+    t->map_window_pages = n;
+    return MS_OK;
+}
+
 static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_DEBUG_WRITE] = sys_debug_write,
     [MS_SYS_EXIT] = sys_exit,
@@ -401,6 +414,7 @@ static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_MAP] = sys_map,
     [MS_SYS_UNMAP] = sys_unmap,
     [MS_SYS_PROTECT] = sys_protect,
+    [MS_SYS_MAP_WINDOW] = sys_map_window,
 };
 
 static const char *const names[MS_SYS_COUNT] = {
@@ -431,6 +445,7 @@ static const char *const names[MS_SYS_COUNT] = {
     [MS_SYS_MAP] = "map",
     [MS_SYS_UNMAP] = "unmap",
     [MS_SYS_PROTECT] = "protect",
+    [MS_SYS_MAP_WINDOW] = "map_window",
 };
 
 static const char *const error_names[MS_ERROR_COUNT] = {

@@ -142,6 +142,26 @@ static uint64_t pick_buffer(fthread_t *ft, uint64_t *len)
     }
 }
 
+/* Where the fuzz tasks take pages others map to them, and unmap and protect
+ * at random: a range of the window outside every task's own memory. */
+#define FUZZ_WINDOW 0x40000000u
+#define FUZZ_WINDOW_PAGES 64u
+
+/* A page address for a map item, unmap or protect: mostly the task's own
+ * scratch page or one of the shared window, sometimes anything. */
+static uint64_t pick_page(fthread_t *ft)
+{
+    switch (rng_below(&ft->rng, 4)) {
+    case 0:
+    case 1:
+        return (uint64_t)(uintptr_t)ft->sh->scratch & ~(uint64_t)(MS_PAGE_SIZE - 1);
+    case 2:
+        return FUZZ_WINDOW + rng_below(&ft->rng, FUZZ_WINDOW_PAGES) * MS_PAGE_SIZE;
+    default:
+        return special_int(&ft->rng) & ~(uint64_t)(MS_PAGE_SIZE - 1);
+    }
+}
+
 /* A message info word: mostly valid, sometimes over the limits or with
  * reserved bits; with a handle to transfer now and then. */
 static uint64_t pick_info(fthread_t *ft, uint64_t *xfer)
@@ -151,6 +171,8 @@ static uint64_t pick_info(fthread_t *ft, uint64_t *xfer)
     unsigned payload = rng_below(r, 4) ? 0 : rng_below(r, 8) ? (unsigned)rng_below(r, 256) : (unsigned)rng_below(r, 8192);
     int handle = rng_below(r, 5) == 0;
     uint64_t info = ms_info((uint32_t)rng_next(r), words, payload, handle);
+    if (rng_below(r, 4) == 0)
+        info |= MS_INFO_MAP; /* fill_message puts a map item in the last two words */
     if (rng_below(r, 20) == 0)
         info |= 1ull << (5 + rng_below(r, 11)); /* a reserved bit */
     *xfer = handle ? pick_handle(ft) : 0;
@@ -162,6 +184,13 @@ static void fill_message(fthread_t *ft, ms_msg_t *m)
     m->info = pick_info(ft, &m->handle);
     for (unsigned i = 0; i < 8; i++)
         m->w[i] = rng_below(&ft->rng, 4) ? rng_below(&ft->rng, 1000) : special_int(&ft->rng);
+    unsigned words = ms_info_words(m->info);
+    if (ms_info_has_map(m->info) && words >= 2 && words <= 8) {
+        uint64_t page = pick_page(ft);
+        int own = page == ((uint64_t)(uintptr_t)ft->sh->scratch & ~(uint64_t)(MS_PAGE_SIZE - 1));
+        m->w[words - 2] = page | rng_below(&ft->rng, own ? 8 : 16); /* never grant away its own memory */
+        m->w[words - 1] = rng_below(&ft->rng, 4) ? rng_below(&ft->rng, 4) : special_int(&ft->rng);
+    }
     unsigned payload = ms_info_payload(m->info);
     for (unsigned i = 0; i < payload && i < MS_IPC_BUFFER_SIZE; i++)
         ft->ipc_buffer[i] = (char)rng_next(&ft->rng);
@@ -219,6 +248,7 @@ static const struct {
     {MS_SYS_EXIT, 1},         {MS_SYS_COUNT, 12}, /* a number outside the table */
     {MS_SYS_NOTIFICATION_CREATE, 10}, {MS_SYS_SIGNAL, 30}, {MS_SYS_WAIT, 4}, {MS_SYS_POLL, 30},
     {MS_SYS_IRQ_BIND, 8},     {MS_SYS_IRQ_ACK, 8},        {MS_SYS_FAULT_HANDLER, 6},
+    {MS_SYS_MAP, 6},          {MS_SYS_UNMAP, 6},          {MS_SYS_PROTECT, 6},       {MS_SYS_MAP_WINDOW, 10},
     {FUZZ_RAISE, 3}, /* not a call: a CPU exception */
 };
 
@@ -312,6 +342,23 @@ static void fuzz_one(fthread_t *ft)
                               .w = {rng_below(r, 4) ? rng_below(r, 64) : special_int(r)}};
         ms_syscall(nr, &regs);
         break;
+    case MS_SYS_MAP_WINDOW:
+        regs = (ms_sysregs_t){.rdi = rng_below(r, 8) ? FUZZ_WINDOW + rng_below(r, FUZZ_WINDOW_PAGES) * MS_PAGE_SIZE
+                                                     : special_int(r),
+                              .rsi = rng_below(r, 8) ? rng_below(r, 5) : special_int(r)};
+        ms_syscall(nr, &regs);
+        break;
+    case MS_SYS_MAP:
+    case MS_SYS_UNMAP:
+    case MS_SYS_PROTECT: /* in the shared window, never the task's own memory: the fuzzer must keep running */
+        regs = (ms_sysregs_t){.rdi = rng_below(r, 4) ? MS_HANDLE_SELF : pick_handle(ft),
+                              .rsi = rng_below(r, 8) ? FUZZ_WINDOW + rng_below(r, FUZZ_WINDOW_PAGES) * MS_PAGE_SIZE
+                                                     : special_int(r),
+                              .w = {rng_below(r, 4) ? rng_below(r, 4) : special_int(r),
+                                    rng_below(r, 4) ? rng_below(r, 0x80) : special_int(r), rng_below(r, 4),
+                                    rng_below(r, 0x80)}};
+        ms_syscall(nr, &regs);
+        break;
     case FUZZ_RAISE: /* the exception is the kernel entry that counts as this iteration's call */
         if (rng_below(r, 2))
             __asm__ volatile("int3"); /* a handler resumes it; without one the task dies */
@@ -330,8 +377,14 @@ static void fuzz_one(fthread_t *ft)
 }
 
 /* Calls until the task's budget is spent; the last call is exit. */
+/* Every thread starts with a receive window of its own in the shared
+ * range, so that map items have somewhere to land. */
 static void fuzz_loop(fthread_t *ft)
 {
+    if (ft->sh->budget > 1) { /* a call of the budget like any other */
+        ft->sh->budget--;
+        ms_map_window(FUZZ_WINDOW + rng_below(&ft->rng, FUZZ_WINDOW_PAGES - 4) * MS_PAGE_SIZE, 4);
+    }
     for (;;) {
         if (ft->sh->budget <= 1)
             ms_exit(0);

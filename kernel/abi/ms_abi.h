@@ -57,6 +57,7 @@
  *  25  unmap              rdi=task rsi=address rdx=pages    -
  *  26  protect            rdi=task rsi=address rdx=pages
  *                         r10=rights                       -
+ *  27  map_window         rdi=address rsi=pages            -  (pages 0: none)
  *
  * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
  * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
@@ -82,6 +83,19 @@
  * MS_E_NOMEM (no frame left for a page table). A thread touching a page it
  * may not touch takes a #PF, which goes to its task's fault handler: the
  * task's pager.
+ *
+ * Map items. A message with MS_INFO_MAP carries one in its last two words:
+ * w[n-2] = the sender's page-aligned address | MS_MAP_* rights and flags,
+ * w[n-1] = the number of pages (n >= 2 words). The sender's pages must be
+ * mapped with at least those rights (else send fails with MS_E_INVAL or
+ * MS_E_RIGHTS). On delivery they appear at the start of the receiver's
+ * receive window (map_window, per thread) with those rights, and the
+ * receiver sees MS_INFO_MAP; with MS_MAP_GRANT they leave the sender's
+ * space (they move). A mapped (not granted) page derives from the sender's:
+ * unmapping the sender's page, or its task's end, unmaps it too, at any
+ * depth. If the receiver has no window that large, or something is already
+ * mapped there, the item is dropped: the message arrives without
+ * MS_INFO_MAP and the sender still gets MS_OK (as a dropped handle).
  *
  * Interrupts and ports. A driver holds an IRQ line handle and binds it to a
  * notification: each interrupt masks the line and signals the bits; the
@@ -131,6 +145,7 @@ enum ms_syscall {
     MS_SYS_MAP = 24,
     MS_SYS_UNMAP = 25,
     MS_SYS_PROTECT = 26,
+    MS_SYS_MAP_WINDOW = 27,
     MS_SYS_COUNT
 };
 
@@ -211,6 +226,8 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
     case MS_SYS_UNMAP:
     case MS_SYS_PROTECT:
         return handle | MS_R(MS_OK) | MS_R(MS_E_DEAD) | MS_R(MS_E_INVAL);
+    case MS_SYS_MAP_WINDOW:
+        return MS_R(MS_OK) | MS_R(MS_E_INVAL);
     default:
         return MS_R(MS_E_NOSYS);
     }
@@ -288,6 +305,7 @@ typedef uint32_t ms_handle_t;
  * Message info word (rsi):
  *   bits  0..3   number of message words, 0..8
  *   bit   4      a handle travels in rbx
+ *   bit   5      a map item travels in the last two words (see above)
  *   bits 16..28  payload length in bytes, 0..4096, copied from the sender's
  *                IPC buffer into the receiver's
  *   bits 32..63  label, chosen freely by the protocol
@@ -295,6 +313,13 @@ typedef uint32_t ms_handle_t;
 #define MS_MSG_WORDS 8u
 #define MS_MSG_PAYLOAD_MAX 4096u
 #define MS_INFO_HANDLE 0x10u
+#define MS_INFO_MAP 0x20u
+/* In the first word of a map item, below the page address. */
+#define MS_MAP_READ 0x1u
+#define MS_MAP_WRITE 0x2u
+#define MS_MAP_EXEC 0x4u
+#define MS_MAP_GRANT 0x8u
+#define MS_MAP_FLAGS 0xfffu
 
 static inline uint64_t ms_info(uint32_t label, unsigned words, unsigned payload, int handle)
 {
@@ -305,8 +330,9 @@ static inline uint32_t ms_info_label(uint64_t info) { return (uint32_t)(info >> 
 static inline unsigned ms_info_words(uint64_t info) { return (unsigned)(info & 0xfu); }
 static inline unsigned ms_info_payload(uint64_t info) { return (unsigned)((info >> 16) & 0x1fffu); }
 static inline int ms_info_has_handle(uint64_t info) { return (info & MS_INFO_HANDLE) != 0; }
+static inline int ms_info_has_map(uint64_t info) { return (info & MS_INFO_MAP) != 0; }
 /* Bits that must be zero in a valid info word. */
-#define MS_INFO_RESERVED 0xe000ffe0ull
+#define MS_INFO_RESERVED 0xe000ffc0ull
 
 /* Priorities: 0 (lowest) .. 255 (highest). A thread may not create a thread of
  * higher priority than its own. */

@@ -43,6 +43,8 @@ typedef struct thread {
     struct thread *reply_to;    /* server side: the caller waiting for our reply */
     struct thread *reply_from;  /* caller side: the server that owes us a reply */
     uintptr_t ipc_buffer;       /* MS_IPC_BUFFER_SIZE bytes in the task's memory */
+    uintptr_t map_window;       /* where a received map item's pages go (map_window) */
+    uint64_t map_window_pages;  /* 0: it takes none */
     uintptr_t stack_lo, stack_hi;
     unsigned stack_id;          /* from arch_stack_register */
     uint8_t faulting;           /* it raised an exception; its fault handler has not answered */

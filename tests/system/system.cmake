@@ -25,7 +25,8 @@ set(status_console 0)
 set(status_fpu 0)
 set(status_pager 0)
 set(status_isolation 0)
-foreach(scenario pingpong demo deadlock faults console fpu pager isolation)
+set(status_shm 0)
+foreach(scenario pingpong demo deadlock faults console fpu pager isolation shm)
   foreach(fastpath on off)
     add_test(NAME system.golden.${scenario}.fastpath_${fastpath}
              COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=${scenario}

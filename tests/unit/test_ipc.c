@@ -903,7 +903,7 @@ START_TEST(reserved_info_bits_are_invalid)
     fx_reset();
     pair_t p = make_default_pair();
     ck_assert_uint_eq(as(p.server, MS_SYS_RECV, on(p.hs)), MS_OK);
-    const uint64_t reserved[] = {1u << 5, 1u << 15, 1u << 29, 1ull << 31, MS_INFO_RESERVED};
+    const uint64_t reserved[] = {1u << 6, 1u << 15, 1u << 29, 1ull << 31, MS_INFO_RESERVED};
     for (unsigned i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
         arch_regs_t m = with_info(on(p.hc), ms_info(1, 1, 0, 0) | reserved[i]);
         ck_assert_uint_eq(as_rejected(p.client, MS_SYS_SEND, m), MS_E_INVAL);

@@ -249,6 +249,14 @@ static inline uint64_t ms_unmap(ms_handle_t task, uintptr_t addr, uint64_t pages
     return ms_syscall(MS_SYS_UNMAP, &r);
 }
 
+/* Where this thread's next received map items land: pages pages from addr
+ * (0 pages: it takes none). */
+static inline uint64_t ms_map_window(uintptr_t addr, uint64_t pages)
+{
+    ms_sysregs_t r = {.rdi = addr, .rsi = pages};
+    return ms_syscall(MS_SYS_MAP_WINDOW, &r);
+}
+
 static inline uint64_t ms_protect(ms_handle_t task, uintptr_t addr, uint64_t pages, uint64_t rights)
 {
     ms_sysregs_t r = {.rdi = task, .rsi = addr, .w = {pages, rights}};

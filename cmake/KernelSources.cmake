@@ -65,6 +65,7 @@ set(MS_EXAMPLE_SOURCES
   examples/pager/pager_demo.c
   examples/isolation/isolation.c
   examples/shm/shm.c
+  examples/cow/cow.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)

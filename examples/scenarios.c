@@ -14,6 +14,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_pager,
     &scenario_isolation,
     &scenario_shm,
+    &scenario_cow,
     &scenario_bench_ipc,
     0,
 };

@@ -77,8 +77,11 @@ static void give_memory(task_t *task, const char *name, uintptr_t va, uintptr_t 
         k_panic("boot: cannot map the memory of task %s", name);
 }
 
-/* The image's frames objects, made once at boot, held by the kernel. */
+/* The image's frames objects, made once at boot, held by the kernel, and
+ * where they go in every space. */
 static frames_t *image_frames[ASPACE_IMAGE_REGIONS];
+static k_boot_image_t image_at[ASPACE_IMAGE_REGIONS];
+static unsigned nimage_frames;
 
 static void adopt_image(const k_boot_info_t *info)
 {
@@ -87,18 +90,21 @@ static void adopt_image(const k_boot_info_t *info)
         if (!(image_frames[i] = frames_adopt(info->user_image[i].pa, pages)))
             k_panic("boot: no frames object for the image");
         kobject_ref(&image_frames[i]->obj);
+        image_at[i] = info->user_image[i];
     }
+    nimage_frames = info->nuser_image < ASPACE_IMAGE_REGIONS ? info->nuser_image : ASPACE_IMAGE_REGIONS;
 }
 
-/* The program image, as a loader maps it into every space. */
-static void map_image(task_t *task, const k_boot_info_t *info)
+int k_boot_map_image(task_t *task)
 {
-    for (unsigned i = 0; i < info->nuser_image && i < ASPACE_IMAGE_REGIONS; i++) {
-        const k_boot_image_t *im = &info->user_image[i];
-        if (aspace_map(&task->aspace, im->va, image_frames[i], 0, image_frames[i]->npages, im->rights, im->rights,
-                       1) != MS_OK)
-            k_panic("boot: cannot map the image into task %s", task->name);
+    for (unsigned i = 0; i < nimage_frames; i++) {
+        const k_boot_image_t *im = &image_at[i];
+        int err = aspace_map(&task->aspace, im->va, image_frames[i], 0, image_frames[i]->npages, im->rights,
+                             im->rights, 1);
+        if (err != MS_OK)
+            return err;
     }
+    return MS_OK;
 }
 
 /* All of a task's memory, or for a demand-paged task the start block and
@@ -124,7 +130,8 @@ static thread_t *start_task(const ms_boot_task_t *spec, const k_boot_info_t *inf
     if (!task)
         k_panic("boot: no room for task %s", spec->name);
     load_task_memory(task, spec, mem);
-    map_image(task, info);
+    if (k_boot_map_image(task) != MS_OK)
+        k_panic("boot: cannot map the image into task %s", task->name);
     write_start_block(task, spec, info, mem);
     uintptr_t top = mem->base + mem->size;
     thread_t *t = thread_create(task, (uintptr_t)spec->entry, top - stack_size(spec), top,
@@ -243,6 +250,7 @@ void k_boot(const k_boot_info_t *info)
     fastpath_enable(!info->no_fastpath);
     invariants_enable(info->check_invariants);
     stats_init(info->stats);
+    nimage_frames = 0;
     boot_objects_t o;
     create_objects(m, &o); /* first: the manifest's objects have the same ids on every machine */
     adopt_image(info);

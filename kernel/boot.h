@@ -39,6 +39,13 @@ typedef struct k_boot_info {
 #define K_BOOT_IPCBUF_OFFSET 4096u
 #define K_BOOT_HEAP_OFFSET 8192u
 
+struct task;
+
+/* Maps the program image (the port's user_image) into task's space, as the
+ * loader did at boot for every manifest task; task_create does it for the
+ * tasks it makes. MS_OK or MS_E_NOMEM. */
+int k_boot_map_image(struct task *task);
+
 /* Bytes of memory the platform must give task number i of the manifest. */
 uintptr_t k_boot_task_mem_size(const ms_boot_task_t *task);
 

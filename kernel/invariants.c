@@ -262,7 +262,7 @@ static void check_task(task_t *task)
     if (n != task->nthreads)
         FAIL("task-threads", "task %s lists %u threads but counts %u", task->name, n, task->nthreads);
     int alive = task->state == TASK_ALIVE;
-    if (alive != (n > 0))
+    if ((alive && task->started) != (n > 0))
         FAIL("task-alive", "task %s is %s with %u live threads", task->name, alive ? "alive" : "ended", n);
     if (!alive && task->handles.used)
         FAIL("task-ended", "ended task %s still holds %u handles", task->name, task->handles.used);

@@ -107,6 +107,7 @@ static int transfer_map_item(thread_t *src, thread_t *dst, unsigned words)
         ev->a[1] = n;
         ev->a[2] = ((addr_flags & MS_MAP_WRITE) ? MS_RIGHT_WRITE : 0) | ((addr_flags & MS_MAP_EXEC) ? MS_RIGHT_EXEC : 0);
         ev->a[3] = 0;
+        ev->a[4] = dst->task->obj.id;
     }
     return 1;
 }

@@ -1,6 +1,7 @@
 /* System calls: the table from number to handler, and the handlers that are not IPC. */
 #include "syscall.h"
 
+#include "boot.h"
 #include "cpu.h"
 #include "handle.h"
 #include "ipc.h"
@@ -326,6 +327,7 @@ static void trace_map(k_event_kind_t kind, thread_t *t, task_t *task, uint64_t v
         ev->a[1] = n;
         ev->a[2] = rights;
         ev->a[3] = frames_id;
+        ev->a[4] = task->obj.id;
     }
 }
 
@@ -386,6 +388,61 @@ static int sys_map_window(thread_t *t, arch_regs_t *r)
     return MS_OK;
 }
 
+/* task_create(name, name, base, size, ceiling, flags): see ms_abi.h. */
+static int sys_task_create(thread_t *t, arch_regs_t *r)
+{
+    uint64_t base = r->rdx, size = r->r10, prio = r->r8, flags = r->r9;
+    char name[K_NAME_LEN];
+    rt_memcpy(name, &r->rdi, 8);
+    rt_memcpy(name + 8, &r->rsi, 8);
+    name[K_NAME_LEN - 1] = '\0';
+    if ((flags & ~(uint64_t)MS_TASK_DAEMON) || prio > MS_PRIO_MAX || !name[0] || size == 0 ||
+        ((base | size) & (MS_PAGE_SIZE - 1)) || base < MS_USER_BASE || base >= MS_USER_END ||
+        size > MS_USER_END - base)
+        return MS_E_INVAL;
+    if (prio > t->prio)
+        return MS_E_RIGHTS;
+    if (t->task->handles.used == MS_HANDLES_PER_TASK)
+        return MS_E_FULL;
+    task_t *task = task_create(name, base, size, (uint8_t)prio, (flags & MS_TASK_DAEMON) != 0);
+    if (!task)
+        return MS_E_NOMEM;
+    if (k_boot_map_image(task) != MS_OK) {
+        task_end(task, TASK_KILLED, -1);
+        return MS_E_NOMEM;
+    }
+    handle_install_at(&task->handles, MS_HANDLE_SELF, &task->obj, MS_RIGHTS_ALL, 0);
+    ms_handle_t h;
+    handle_install(&t->task->handles, &task->obj, MS_RIGHTS_ALL, 0, &h); /* room was checked */
+    k_trace_event_t *ev = trace_begin(K_EV_TASK_SPAWN, t, NULL);
+    if (ev) {
+        ev->a[0] = task->obj.id;
+        ev->a[1] = prio;
+    }
+    r->rdi = h;
+    return MS_OK;
+}
+
+/* handle_give(task, h, rights): a copy of h, with fewer rights or the same,
+ * into task's table. */
+static int sys_handle_give(thread_t *t, arch_regs_t *r)
+{
+    task_t *task;
+    handle_entry_t *e;
+    int err = space_of(t, r->rdi, &task);
+    if (err != MS_OK || (err = handle_lookup(&t->task->handles, r->rsi, KOBJ_NONE, 0, &e)) != MS_OK)
+        return err;
+    uint64_t rights = r->rdx;
+    if (rights & ~(uint64_t)MS_RIGHTS_ALL)
+        return MS_E_INVAL;
+    if (rights & ~(uint64_t)e->rights)
+        return MS_E_RIGHTS;
+    ms_handle_t h;
+    if ((err = handle_install(&task->handles, e->obj, (uint32_t)rights, e->badge, &h)) == MS_OK)
+        r->rdi = h;
+    return err;
+}
+
 static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_DEBUG_WRITE] = sys_debug_write,
     [MS_SYS_EXIT] = sys_exit,
@@ -415,6 +472,8 @@ static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_UNMAP] = sys_unmap,
     [MS_SYS_PROTECT] = sys_protect,
     [MS_SYS_MAP_WINDOW] = sys_map_window,
+    [MS_SYS_TASK_CREATE] = sys_task_create,
+    [MS_SYS_HANDLE_GIVE] = sys_handle_give,
 };
 
 static const char *const names[MS_SYS_COUNT] = {
@@ -446,6 +505,8 @@ static const char *const names[MS_SYS_COUNT] = {
     [MS_SYS_UNMAP] = "unmap",
     [MS_SYS_PROTECT] = "protect",
     [MS_SYS_MAP_WINDOW] = "map_window",
+    [MS_SYS_TASK_CREATE] = "task_create",
+    [MS_SYS_HANDLE_GIVE] = "handle_give",
 };
 
 static const char *const error_names[MS_ERROR_COUNT] = {

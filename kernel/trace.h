@@ -12,7 +12,8 @@
  * comparison and users' scripts read them. Add kinds at the end.
  */
 typedef enum k_event_kind {
-    K_EV_TASK_SPAWN,    /* actor: first thread of a new task; a0 task id, a1 prio */
+    K_EV_TASK_SPAWN,    /* actor: first thread of a boot task, or the creator of a task_create one;
+                         * a0 task id, a1 prio (ceiling) */
     K_EV_TASK_EXIT,     /* actor: the thread that ended its task; a0 status */
     K_EV_TASK_KILL,     /* actor: killer -> peer: a thread of the victim (for reason exception, the
                          * actor is the faulting thread and no peer); a0 task id, a1 reason */
@@ -34,9 +35,10 @@ typedef enum k_event_kind {
     K_EV_IO_UNCLAIMED,  /* actor (tid 0: the kernel) reached a port no device answers, the first
                          * time anyone did; a0 port, a1 size in bytes, a2 1 for out, 0 for in */
     K_EV_PAGEFAULT,     /* actor touched a page it may not (#PF); a0 address (CR2), a1 error code */
-    K_EV_MAP,           /* actor -> peer: a thread of the task whose space changed (none: actor's own);
-                         * a0 address, a1 pages, a2 rights, a3 frames id */
-    K_EV_UNMAP,         /* as map; a0 address, a1 pages */
+    K_EV_MAP,           /* actor -> peer: a thread of the task whose space changed (none: actor's own,
+                         * or a task with no thread yet); a0 address, a1 pages, a2 rights, a3 frames id,
+                         * a4 the task's id */
+    K_EV_UNMAP,         /* as map; a0 address, a1 pages, a4 the task's id */
     K_EV_COUNT
 } k_event_kind_t;
 

@@ -171,12 +171,14 @@ unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_F
         out[n++] = field("error", TF_HEX, ev->a[1]);
         break;
     case K_EV_MAP:
+        out[n++] = field("task", TF_UINT, ev->a[4]);
         out[n++] = field("addr", TF_HEX, ev->a[0]);
         out[n++] = field("pages", TF_UINT, ev->a[1]);
         out[n++] = field_str("rights", map_rights(ev->a[2]));
         out[n++] = field("frames", TF_UINT, ev->a[3]);
         break;
     case K_EV_UNMAP:
+        out[n++] = field("task", TF_UINT, ev->a[4]);
         out[n++] = field("addr", TF_HEX, ev->a[0]);
         out[n++] = field("pages", TF_UINT, ev->a[1]);
         break;

@@ -249,6 +249,7 @@ static const struct {
     {MS_SYS_NOTIFICATION_CREATE, 10}, {MS_SYS_SIGNAL, 30}, {MS_SYS_WAIT, 4}, {MS_SYS_POLL, 30},
     {MS_SYS_IRQ_BIND, 8},     {MS_SYS_IRQ_ACK, 8},        {MS_SYS_FAULT_HANDLER, 6},
     {MS_SYS_MAP, 6},          {MS_SYS_UNMAP, 6},          {MS_SYS_PROTECT, 6},       {MS_SYS_MAP_WINDOW, 10},
+    {MS_SYS_TASK_CREATE, 3},  {MS_SYS_HANDLE_GIVE, 8},
     {FUZZ_RAISE, 3}, /* not a call: a CPU exception */
 };
 
@@ -340,6 +341,19 @@ static void fuzz_one(fthread_t *ft)
         regs = (ms_sysregs_t){.rdi = pick_handle(ft),
                               .rsi = rng_below(r, 2) ? pick_handle(ft) : special_int(r),
                               .w = {rng_below(r, 4) ? rng_below(r, 64) : special_int(r)}};
+        ms_syscall(nr, &regs);
+        break;
+    case MS_SYS_TASK_CREATE: /* tasks that never get a thread: their handles feed the other calls */
+        regs = (ms_sysregs_t){.rdi = rng_below(r, 8) ? 0x7a7a66 : special_int(r), .rsi = special_int(r),
+                              .w = {rng_below(r, 4) ? FUZZ_WINDOW : special_int(r),
+                                    rng_below(r, 4) ? MS_PAGE_SIZE * (1 + rng_below(r, 4)) : special_int(r),
+                                    rng_below(r, 40), rng_below(r, 3)}};
+        if (ms_syscall(nr, &regs) == MS_OK)
+            remember(ft->sh, regs.rdi);
+        break;
+    case MS_SYS_HANDLE_GIVE:
+        regs = (ms_sysregs_t){.rdi = pick_handle(ft), .rsi = pick_handle(ft),
+                              .w = {rng_below(r, 4) ? rng_below(r, 0x80) : special_int(r)}};
         ms_syscall(nr, &regs);
         break;
     case MS_SYS_MAP_WINDOW:

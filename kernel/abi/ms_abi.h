@@ -58,6 +58,10 @@
  *  26  protect            rdi=task rsi=address rdx=pages
  *                         r10=rights                       -
  *  27  map_window         rdi=address rsi=pages            -  (pages 0: none)
+ *  28  task_create        rdi,rsi=name (16 bytes) rdx=memory base
+ *                         r10=memory size r8=priority ceiling
+ *                         r9=flags (MS_TASK_DAEMON)        rdi=new task handle (all rights)
+ *  29  handle_give        rdi=task rsi=h rdx=rights        rdi=the handle's number in task
  *
  * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
  * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
@@ -83,6 +87,17 @@
  * MS_E_NOMEM (no frame left for a page table). A thread touching a page it
  * may not touch takes a #PF, which goes to its task's fault handler: the
  * task's pager.
+ *
+ * Tasks. task_create makes a task with an empty address space (its memory
+ * range [base, base + size) is where its threads' stacks and IPC buffers may
+ * lie; nothing is mapped), itself in its slot 0, no thread and no fault
+ * handler: its creator maps memory into it (map, or a pager as its fault
+ * handler, fault_handler) and starts it (thread_create). The ceiling may not
+ * exceed the creator's priority (MS_E_RIGHTS); a bad range, flag or empty
+ * name is MS_E_INVAL. handle_give puts a copy of the caller's handle h, with
+ * rights (a subset of h's), into task's table (MS_RIGHT_CONTROL on task):
+ * how a creator hands a new task what it needs. MS_E_FULL if task's table
+ * is full, MS_E_DEAD if it has ended.
  *
  * Map items. A message with MS_INFO_MAP carries one in its last two words:
  * w[n-2] = the sender's page-aligned address | MS_MAP_* rights and flags,
@@ -146,6 +161,8 @@ enum ms_syscall {
     MS_SYS_UNMAP = 25,
     MS_SYS_PROTECT = 26,
     MS_SYS_MAP_WINDOW = 27,
+    MS_SYS_TASK_CREATE = 28,
+    MS_SYS_HANDLE_GIVE = 29,
     MS_SYS_COUNT
 };
 
@@ -228,6 +245,10 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
         return handle | MS_R(MS_OK) | MS_R(MS_E_DEAD) | MS_R(MS_E_INVAL);
     case MS_SYS_MAP_WINDOW:
         return MS_R(MS_OK) | MS_R(MS_E_INVAL);
+    case MS_SYS_TASK_CREATE:
+        return MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_RIGHTS) | MS_R(MS_E_FULL) | MS_R(MS_E_NOMEM);
+    case MS_SYS_HANDLE_GIVE:
+        return handle | MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_FULL) | MS_R(MS_E_DEAD);
     default:
         return MS_R(MS_E_NOSYS);
     }
@@ -253,6 +274,9 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
 #define MS_FAULT_RESUME 1u
 #define MS_FAULT_KILL 2u
 #define MS_NO_HANDLE UINT64_MAX
+
+/* task_create flags. */
+#define MS_TASK_DAEMON 0x1u /* the run may end while it waits */
 
 /* Handle rights (a bit set). A copy may only drop rights. */
 #define MS_RIGHT_SEND 0x1u

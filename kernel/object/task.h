@@ -27,6 +27,7 @@ typedef struct task {
     handle_table_t handles;
     k_list_t threads; /* live threads */
     unsigned nthreads;
+    uint8_t started;  /* it has had a thread (task_create makes tasks without one) */
     struct endpoint *fault_ep; /* where its threads' faults go (a reference), or NULL */
     uint64_t fault_badge;
 } task_t;

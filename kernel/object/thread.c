@@ -49,6 +49,7 @@ thread_t *thread_create(task_t *task, uintptr_t entry, uintptr_t stack_lo, uintp
     arch_regs_init(&t->regs, entry, (stack_hi & ~(uintptr_t)15) - 8, arg);
     k_list_push_tail(&task->threads, &t->task_link);
     task->nthreads++;
+    task->started = 1;
     return t;
 }
 

@@ -26,7 +26,8 @@ set(status_fpu 0)
 set(status_pager 0)
 set(status_isolation 0)
 set(status_shm 0)
-foreach(scenario pingpong demo deadlock faults console fpu pager isolation shm)
+set(status_cow 0)
+foreach(scenario pingpong demo deadlock faults console fpu pager isolation shm cow)
   foreach(fastpath on off)
     add_test(NAME system.golden.${scenario}.fastpath_${fastpath}
              COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=${scenario}

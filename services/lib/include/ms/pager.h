@@ -17,25 +17,40 @@
  *   stack  [top - stack limit, top)                        demand-zero pages,
  *                                                          grown down on use
  *
- * A fault anywhere else, a protection fault (a write to a read-only page),
- * or a fault once the pager's frames are used up, is answered with
- * MS_FAULT_KILL. Every served fault maps exactly one fresh page.
+ * A fault anywhere else, a protection fault other than a write to a shared
+ * page, or a fault once the pager's frames are used up, is answered with
+ * MS_FAULT_KILL. Every served not-present fault maps exactly one fresh page.
  *
  * Its start block: arg[0] the handle (in the pager's table) of the paged
  * task, arg[1] that task's memory base, arg[2] its size, arg[3] its stack
  * limit in bytes. Handles: 1 the endpoint faults and requests arrive on, 3
- * the frames object.
+ * the frames object, 4 a send handle to that endpoint (to fork: the
+ * children's faults come through it, badged). The paged task's requests
+ * and faults carry badge 1; a child's, its number + 1.
  *
  * Requests, on the same endpoint (call):
  *   PAGER_ALLOC  w0 address, w1 pages: map fresh pages there now (inside the
  *                heap), as if the task had touched each. Reply w0 MS_OK,
  *                MS_E_INVAL (not in the heap, or already mapped) or
  *                MS_E_NOMEM (no frames left).
+ *   PAGER_FORK   w0 priority, the entry point as the 8-byte payload (not a
+ *                message word: it is a host address when hosted, which
+ *                the trace must not show), optionally a handle: a child task
+ *                with the caller's memory range, its fault handler the
+ *                pager. Every page the pager mapped for the caller is
+ *                shared read-only by both; the first write to a shared
+ *                page, by either, gets a private copy (copy-on-write).
+ *                The child gets fresh start block and IPC buffer pages and
+ *                one thread at entry(h) on the caller's stack range, where
+ *                h is the child's copy (send right) of the handle sent, or
+ *                0. Reply w0 MS_OK or the error of the step that failed.
  */
 #define PAGER_ALLOC 0x9a6e0001u
+#define PAGER_FORK 0x9a6e0002u
 
 #define PAGER_H_ENDPOINT 1u
 #define PAGER_H_FRAMES 3u
+#define PAGER_H_SEND 4u
 
 void pager_main(const ms_start_t *start);
 

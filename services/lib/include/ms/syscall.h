@@ -249,6 +249,32 @@ static inline uint64_t ms_unmap(ms_handle_t task, uintptr_t addr, uint64_t pages
     return ms_syscall(MS_SYS_UNMAP, &r);
 }
 
+/* A new task called name (up to 15 characters) owning [base, base + size)
+ * of the user window, nothing mapped, no thread yet; flags MS_TASK_DAEMON. */
+static inline uint64_t ms_task_create(const char *name, uintptr_t base, uint64_t size, uint8_t prio, uint64_t flags,
+                                      ms_handle_t *out)
+{
+    uint64_t words[2] = {0, 0};
+    char *w = (char *)words;
+    for (unsigned i = 0; i < 15 && name[i]; i++)
+        w[i] = name[i];
+    ms_sysregs_t r = {.rdi = words[0], .rsi = words[1], .w = {base, size, prio, flags}};
+    uint64_t err = ms_syscall(MS_SYS_TASK_CREATE, &r);
+    if (err == MS_OK)
+        *out = (ms_handle_t)r.rdi;
+    return err;
+}
+
+/* Puts a copy of handle h with rights into task's table; *out is its number there. */
+static inline uint64_t ms_handle_give(ms_handle_t task, ms_handle_t h, uint32_t rights, ms_handle_t *out)
+{
+    ms_sysregs_t r = {.rdi = task, .rsi = h, .w = {rights}};
+    uint64_t err = ms_syscall(MS_SYS_HANDLE_GIVE, &r);
+    if (err == MS_OK)
+        *out = (ms_handle_t)r.rdi;
+    return err;
+}
+
 /* Where this thread's next received map items land: pages pages from addr
  * (0 pages: it takes none). */
 static inline uint64_t ms_map_window(uintptr_t addr, uint64_t pages)

@@ -1,0 +1,177 @@
+/* Tasks made at run time: task_create and handle_give (kernel/object/task.c, kernel/syscall.c). */
+#include <check.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "paging.h"
+
+#define BASE 0x20000000u
+#define SIZE (64u * 1024u)
+
+static thread_t *running(const char *name, uint8_t prio)
+{
+    thread_t *t = fx_spawn(name, prio);
+    fx_run(t);
+    return t;
+}
+
+static arch_regs_t create_args(const char *name, uint64_t base, uint64_t size, uint64_t prio, uint64_t flags)
+{
+    arch_regs_t r = {0};
+    char words[16] = {0};
+    strncpy(words, name, sizeof words);
+    memcpy(&r.rdi, words, 8);
+    memcpy(&r.rsi, words + 8, 8);
+    r.rdx = base;
+    r.r10 = size;
+    r.r8 = prio;
+    r.r9 = flags;
+    return r;
+}
+
+static task_t *task_of(thread_t *t, ms_handle_t h)
+{
+    handle_entry_t *e;
+    ck_assert_int_eq(handle_lookup(&t->task->handles, h, KOBJ_TASK, 0, &e), MS_OK);
+    return (task_t *)e->obj;
+}
+
+START_TEST(task_create_makes_an_empty_live_task_with_itself_in_slot_0)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    fx_drop_events();
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_CREATE, create_args("child", BASE, SIZE, 5, 0)), MS_OK);
+    task_t *c = task_of(t, (ms_handle_t)t->regs.rdi);
+    ck_assert_str_eq(c->name, "child");
+    ck_assert_int_eq(c->state, TASK_ALIVE);
+    ck_assert_uint_eq(c->nthreads, 0);
+    ck_assert_uint_eq(c->max_prio, 5);
+    ck_assert_uint_eq(c->aspace.own.base, BASE);
+    ck_assert_uint_eq(c->aspace.own.size, SIZE);
+    ck_assert_uint_eq(paging_lookup(c->aspace.root, BASE) & PTE_P, 0); /* nothing mapped */
+    ck_assert_ptr_eq(c->handles.slot[MS_HANDLE_SELF].obj, &c->obj);
+    ck_assert_uint_eq(t->task->handles.slot[t->regs.rdi].rights, MS_RIGHTS_ALL);
+    k_trace_event_t ev;
+    ck_assert(fx_find_event(K_EV_TASK_SPAWN, &ev));
+    ck_assert_uint_eq(ev.actor_tid, thread_tid(t));
+    ck_assert_uint_eq(ev.a[0], c->obj.id);
+    ck_assert_uint_eq(ev.a[1], 5);
+}
+END_TEST
+
+START_TEST(a_created_task_runs_once_given_a_thread)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_CREATE, create_args("child", BASE, SIZE, 5, 0)), MS_OK);
+    ms_handle_t h = (ms_handle_t)t->regs.rdi;
+    arch_regs_t r = {.rdi = h, .rsi = 0x1000, .rdx = BASE + 8192, .r10 = 8192, .r8 = BASE, .r9 = 7, .r12 = 5};
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_THREAD_CREATE, r), MS_OK);
+    task_t *c = task_of(t, h);
+    ck_assert_uint_eq(c->nthreads, 1);
+    ck_assert(c->started);
+}
+END_TEST
+
+START_TEST(task_create_rejects_bad_arguments)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, create_args("", BASE, SIZE, 5, 0)), MS_E_INVAL);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, create_args("c", BASE + 1, SIZE, 5, 0)), MS_E_INVAL);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, create_args("c", BASE, 100, 5, 0)), MS_E_INVAL);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, create_args("c", BASE, 0, 5, 0)), MS_E_INVAL);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, create_args("c", 0x1000, SIZE, 5, 0)), MS_E_INVAL);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, create_args("c", MS_USER_END - SIZE / 2, SIZE, 5, 0)),
+                      MS_E_INVAL);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, create_args("c", BASE, SIZE, 5, 2)), MS_E_INVAL);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, create_args("c", BASE, SIZE, 256, 0)), MS_E_INVAL);
+}
+END_TEST
+
+START_TEST(task_create_cannot_raise_the_ceiling_above_the_creator)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, create_args("c", BASE, SIZE, 11, 0)), MS_E_RIGHTS);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_CREATE, create_args("c", BASE, SIZE, 10, MS_TASK_DAEMON)), MS_OK);
+    ck_assert(task_of(t, (ms_handle_t)t->regs.rdi)->daemon);
+}
+END_TEST
+
+START_TEST(task_create_needs_room_for_the_handle)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    while (t->task->handles.used < MS_HANDLES_PER_TASK)
+        fx_endpoint(t->task, MS_RIGHT_SEND);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, create_args("c", BASE, SIZE, 5, 0)), MS_E_FULL);
+}
+END_TEST
+
+START_TEST(handle_give_copies_a_handle_into_the_task_with_fewer_rights)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_CREATE, create_args("child", BASE, SIZE, 5, 0)), MS_OK);
+    ms_handle_t h = (ms_handle_t)t->regs.rdi;
+    ms_handle_t ep = fx_endpoint(t->task, MS_RIGHT_SEND | MS_RIGHT_RECV);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_HANDLE_GIVE, (arch_regs_t){.rdi = h, .rsi = ep, .rdx = MS_RIGHT_SEND}),
+                      MS_OK);
+    task_t *c = task_of(t, h);
+    handle_entry_t *given = &c->handles.slot[t->regs.rdi];
+    ck_assert_ptr_eq(given->obj, t->task->handles.slot[ep].obj);
+    ck_assert_uint_eq(given->rights, MS_RIGHT_SEND);
+}
+END_TEST
+
+START_TEST(handle_give_cannot_add_rights_or_reach_an_ended_task)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_CREATE, create_args("child", BASE, SIZE, 5, 0)), MS_OK);
+    ms_handle_t h = (ms_handle_t)t->regs.rdi;
+    ms_handle_t ep = fx_endpoint(t->task, MS_RIGHT_SEND);
+    ck_assert_uint_eq(
+        fx_syscall_rejected(t, MS_SYS_HANDLE_GIVE, (arch_regs_t){.rdi = h, .rsi = ep, .rdx = MS_RIGHT_RECV}),
+        MS_E_RIGHTS);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_HANDLE_GIVE, (arch_regs_t){.rdi = h, .rsi = ep, .rdx = 0x80}),
+                      MS_E_INVAL);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_KILL, (arch_regs_t){.rdi = h}), MS_OK);
+    ck_assert_uint_eq(
+        fx_syscall_rejected(t, MS_SYS_HANDLE_GIVE, (arch_regs_t){.rdi = h, .rsi = ep, .rdx = MS_RIGHT_SEND}),
+        MS_E_DEAD);
+}
+END_TEST
+
+START_TEST(handle_give_needs_control_of_the_task)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_CREATE, create_args("child", BASE, SIZE, 5, 0)), MS_OK);
+    ms_handle_t weak = fx_share(t->task, t->task, (ms_handle_t)t->regs.rdi, MS_RIGHT_SEND, 0);
+    ms_handle_t ep = fx_endpoint(t->task, MS_RIGHT_SEND);
+    ck_assert_uint_eq(
+        fx_syscall_rejected(t, MS_SYS_HANDLE_GIVE, (arch_regs_t){.rdi = weak, .rsi = ep, .rdx = MS_RIGHT_SEND}),
+        MS_E_RIGHTS);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("task");
+    TCase *tc = tcase_create("task_create and handle_give");
+    tcase_add_test(tc, task_create_makes_an_empty_live_task_with_itself_in_slot_0);
+    tcase_add_test(tc, a_created_task_runs_once_given_a_thread);
+    tcase_add_test(tc, task_create_rejects_bad_arguments);
+    tcase_add_test(tc, task_create_cannot_raise_the_ceiling_above_the_creator);
+    tcase_add_test(tc, task_create_needs_room_for_the_handle);
+    tcase_add_test(tc, handle_give_copies_a_handle_into_the_task_with_fewer_rights);
+    tcase_add_test(tc, handle_give_cannot_add_rights_or_reach_an_ended_task);
+    tcase_add_test(tc, handle_give_needs_control_of_the_task);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(make_suite)

@@ -21,6 +21,29 @@
     movq SLOT(RBP)(%rdi), %rbp
 .endm
 
+/* The vector registers a system call left are the ABI's to clobber, but
+ * they must not carry one thread's data to another: zeroed when the CPU
+ * returns to a different thread than the one that entered. (The x87 data
+ * registers are not: user code here does its floating point in SSE.) */
+.macro CLEAR_XMM
+    pxor %xmm0, %xmm0
+    pxor %xmm1, %xmm1
+    pxor %xmm2, %xmm2
+    pxor %xmm3, %xmm3
+    pxor %xmm4, %xmm4
+    pxor %xmm5, %xmm5
+    pxor %xmm6, %xmm6
+    pxor %xmm7, %xmm7
+    pxor %xmm8, %xmm8
+    pxor %xmm9, %xmm9
+    pxor %xmm10, %xmm10
+    pxor %xmm11, %xmm11
+    pxor %xmm12, %xmm12
+    pxor %xmm13, %xmm13
+    pxor %xmm14, %xmm14
+    pxor %xmm15, %xmm15
+.endm
+
     .text
     .globl hw_cpu_entry_text_start
 hw_cpu_entry_text_start:        /* mode switches: never user code, see cpu_trap.c */
@@ -90,9 +113,13 @@ syscall_fpu_controls:
     .globl hw_cpu_enter_user
     .type hw_cpu_enter_user, @function
 hw_cpu_enter_user:
-    movq %rdi, hw_cpu0+HW_CPU_USER_FRAME(%rip)
     cmpq $0, HW_FRAME_FULL(%rdi)
     jne enter_user_full
+    cmpq %rdi, hw_cpu0+HW_CPU_USER_FRAME(%rip)
+    je sysret_same_thread
+    CLEAR_XMM
+sysret_same_thread:
+    movq %rdi, hw_cpu0+HW_CPU_USER_FRAME(%rip)
     cmpl $HW_MXCSR_DEFAULT, HW_FRAME_MXCSR(%rdi)
     jne sysret_fpu_controls
     cmpw $HW_FCW_DEFAULT, HW_FRAME_FCW(%rdi)
@@ -120,6 +147,7 @@ sysret_fpu_controls:
  * cpu_trap.c lets it pass.
  */
 enter_user_full:
+    movq %rdi, hw_cpu0+HW_CPU_USER_FRAME(%rip)
     fxrstor HW_FRAME_FPU(%rdi)
     movq SLOT(RFLAGS)(%rdi), %rcx
     movq %rcx, hw_cpu_iret(%rip)

@@ -137,3 +137,11 @@ endforeach()
 add_test(NAME system.kernel_core_has_no_target_ifdef
          COMMAND ${CMAKE_COMMAND} -DROOT=${PROJECT_SOURCE_DIR} -P ${MS_SYS}/no_target_ifdef.cmake)
 set_tests_properties(system.kernel_core_has_no_target_ifdef PROPERTIES LABELS system)
+
+# microsim bench's memory measurements run their scenarios to the end (the
+# numbers themselves are not checked: speed is measured, not tested).
+foreach(measure pagefault tlbfill crossfast)
+  add_test(NAME system.bench.${measure} COMMAND microsim bench --only ${measure} --json)
+  set_tests_properties(system.bench.${measure} PROPERTIES LABELS system
+                       PASS_REGULAR_EXPRESSION "\"(pagefault_rtt_ns|tlb_fill_ns|ipc_rtt_cross_as_fast_ns)\":[0-9]")
+endforeach()

@@ -82,7 +82,26 @@ x86_syscall_entry:
     .globl x86_enter_user
     .type x86_enter_user, @function
 x86_enter_user:
-    movq %rdi, x86_cpu0+X86_CPU_USER_FRAME(%rip)
+    cmpq %rdi, x86_cpu0+X86_CPU_USER_FRAME(%rip)
+    je 1f
+    /* another thread's: its vector registers must not reach this one */
+    pxor %xmm0, %xmm0
+    pxor %xmm1, %xmm1
+    pxor %xmm2, %xmm2
+    pxor %xmm3, %xmm3
+    pxor %xmm4, %xmm4
+    pxor %xmm5, %xmm5
+    pxor %xmm6, %xmm6
+    pxor %xmm7, %xmm7
+    pxor %xmm8, %xmm8
+    pxor %xmm9, %xmm9
+    pxor %xmm10, %xmm10
+    pxor %xmm11, %xmm11
+    pxor %xmm12, %xmm12
+    pxor %xmm13, %xmm13
+    pxor %xmm14, %xmm14
+    pxor %xmm15, %xmm15
+1:  movq %rdi, x86_cpu0+X86_CPU_USER_FRAME(%rip)
     ldmxcsr FPU+24(%rdi)            /* its own controls, not the last thread's */
     fldcw FPU(%rdi)
     movq RAX(%rdi), %rax

@@ -57,11 +57,6 @@ const ms_manifest_t scenario_bench_pages = {
         {.name = "toucher", .entry = bench_pages, .prio = 10, .mem_kib = 1024, .arg = {BENCH_PAGES},
          .demand = 1, .fault_ep = 1, .fault_badge = 1,
          .handles = {{.slot = BENCH_EP, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_SEND, .badge = 1}}},
-        {.name = "pager", .entry = pager_main, .prio = 20, .daemon = 1,
-         .arg = {2, MS_USER_TASK_BASE, 1024u * 1024u, 64u * 1024u},
-         .handles = {{.slot = PAGER_H_ENDPOINT, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_RECV},
-                     {.slot = 2, .type = MS_OBJ_TASK, .index = 0, .rights = MS_RIGHT_CONTROL},
-                     {.slot = PAGER_H_FRAMES, .type = MS_OBJ_FRAMES, .index = 0,
-                      .rights = MS_RIGHT_READ | MS_RIGHT_WRITE}}},
+        PAGER_TASK(1024u * 1024u, 64u * 1024u),
     },
 };

@@ -95,12 +95,6 @@ const ms_manifest_t scenario_cow = {
                       .rights = MS_RIGHT_SEND | MS_RIGHT_GRANT, .badge = 1},
                      {.slot = H_DONE, .type = MS_OBJ_NOTIFICATION, .index = 0,
                       .rights = MS_RIGHT_SEND | MS_RIGHT_RECV}}},
-        {.name = "pager", .entry = pager_main, .prio = 20, .daemon = 1,
-         .arg = {2, MS_USER_TASK_BASE, MEM_KIB * 1024u, STACK_LIMIT},
-         .handles = {{.slot = PAGER_H_ENDPOINT, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_RECV},
-                     {.slot = 2, .type = MS_OBJ_TASK, .index = 0, .rights = MS_RIGHT_CONTROL},
-                     {.slot = PAGER_H_FRAMES, .type = MS_OBJ_FRAMES, .index = 0,
-                      .rights = MS_RIGHT_READ | MS_RIGHT_WRITE},
-                     {.slot = PAGER_H_SEND, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_SEND}}},
+        PAGER_TASK(MEM_KIB * 1024u, STACK_LIMIT),
     },
 };

@@ -92,11 +92,6 @@ const ms_manifest_t scenario_pager = {
     .tasks = {
         {.name = "app", .entry = app, .prio = 10, .mem_kib = APP_MEM_KIB, .stack_kib = STACK_LIMIT / 1024,
          .demand = 1, .fault_ep = 1, .fault_badge = 1},
-        {.name = "pager", .entry = pager_main, .prio = 20, .daemon = 1,
-         .arg = {2, MS_USER_TASK_BASE, APP_MEM_KIB * 1024u, STACK_LIMIT},
-         .handles = {{.slot = PAGER_H_ENDPOINT, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_RECV},
-                     {.slot = 2, .type = MS_OBJ_TASK, .index = 0, .rights = MS_RIGHT_CONTROL},
-                     {.slot = PAGER_H_FRAMES, .type = MS_OBJ_FRAMES, .index = 0,
-                      .rights = MS_RIGHT_READ | MS_RIGHT_WRITE}}},
+        PAGER_TASK(APP_MEM_KIB * 1024u, STACK_LIMIT),
     },
 };

@@ -54,4 +54,16 @@
 
 void pager_main(const ms_start_t *start);
 
+/* A boot manifest's pager (ms_manifest.h) for the manifest's task 0, whose
+ * memory is mem_bytes with a stack limit of stack_bytes, with frames
+ * object 0 as its memory and endpoint 0 as where faults and requests come. */
+#define PAGER_TASK(mem_bytes, stack_bytes)                                                                         \
+    {.name = "pager", .entry = pager_main, .prio = 20, .daemon = 1,                                                \
+     .arg = {2, MS_USER_TASK_BASE, (mem_bytes), (stack_bytes)},                                                    \
+     .handles = {{.slot = PAGER_H_ENDPOINT, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_RECV},         \
+                 {.slot = 2, .type = MS_OBJ_TASK, .index = 0, .rights = MS_RIGHT_CONTROL},                         \
+                 {.slot = PAGER_H_FRAMES, .type = MS_OBJ_FRAMES, .index = 0,                                       \
+                  .rights = MS_RIGHT_READ | MS_RIGHT_WRITE},                                                       \
+                 {.slot = PAGER_H_SEND, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_SEND}}}
+
 #endif

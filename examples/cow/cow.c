@@ -19,6 +19,7 @@
 #define MEM_KIB 512u
 #define STACK_LIMIT (32u * 1024u)
 #define CHILD_PRIO 5
+#define STACK_PROBE_PAGES 3
 
 enum { BEFORE_FORK = 1, PARENT_AFTER = 2, CHILD_AFTER = 3 };
 
@@ -31,6 +32,16 @@ static uint8_t pattern(unsigned g, unsigned p, unsigned i)
 static uint8_t *heap_page(unsigned p)
 {
     return (uint8_t *)(uintptr_t)(MS_USER_TASK_BASE + 2 * MS_PAGE_SIZE + (uintptr_t)p * MS_PAGE_SIZE);
+}
+
+/* Touches the stack's pages below the top one at fixed addresses first, so
+ * that the page faults' addresses do not depend on how a compiler lays out
+ * frames (the golden trace shows them). */
+static void grow_stack(void)
+{
+    uintptr_t top = MS_USER_TASK_BASE + MEM_KIB * 1024u;
+    for (unsigned k = 1; k <= STACK_PROBE_PAGES; k++)
+        *(volatile uint8_t *)(top - (k + 1) * MS_PAGE_SIZE + MS_PAGE_SIZE / 2) = 0;
 }
 
 static void fill(unsigned g, unsigned first, unsigned last)
@@ -52,6 +63,7 @@ static unsigned differ(unsigned g, unsigned first, unsigned last)
 
 static void child(uint64_t done)
 {
+    grow_stack();
     unsigned wrong = differ(BEFORE_FORK, 0, PAGES); /* the parent has already rewritten the first half */
     fill(CHILD_AFTER, HALF, PAGES);
     wrong += differ(CHILD_AFTER, HALF, PAGES);
@@ -62,6 +74,7 @@ static void child(uint64_t done)
 
 static void parent(const ms_start_t *start)
 {
+    grow_stack();
     fill(BEFORE_FORK, 0, PAGES);
     void (*entry)(uint64_t) = child;
     uint8_t *payload = (uint8_t *)(uintptr_t)start->ipc_buffer;

@@ -155,14 +155,17 @@ static uint64_t serve_alloc(pager_t *p, unsigned c, uintptr_t addr, uint64_t pag
     return MS_OK;
 }
 
-/* Every page of parent now also maps read-only into child, and parent's
- * become read-only: the first write to one makes a copy. */
+/* Every heap page of parent now also maps read-only into child, and
+ * parent's become read-only: the first write to one makes a copy. (The
+ * child's stack starts afresh: its thread starts at an entry point, not in
+ * the middle of the parent's frames.) */
 static uint64_t share_pages(pager_t *p, unsigned parent, unsigned child)
 {
+    const client_t *cl = &p->clients[parent];
     unsigned n = p->npages;
     for (unsigned i = 0; i < n; i++) {
         page_t pg = p->pages[i];
-        if (pg.client != parent)
+        if (pg.client != parent || !in(pg.va, cl->heap_lo, cl->heap_hi))
             continue;
         uint64_t err = ms_protect(p->clients[parent].task, pg.va, 1, MS_RIGHT_READ);
         if (err == MS_OK)

@@ -37,11 +37,12 @@
  *                message word: it is a host address when hosted, which
  *                the trace must not show), optionally a handle: a child task
  *                with the caller's memory range, its fault handler the
- *                pager. Every page the pager mapped for the caller is
- *                shared read-only by both; the first write to a shared
+ *                pager. Every heap page the pager mapped for the caller
+ *                is shared read-only by both; the first write to a shared
  *                page, by either, gets a private copy (copy-on-write).
  *                The child gets fresh start block and IPC buffer pages and
- *                one thread at entry(h) on the caller's stack range, where
+ *                one thread at entry(h) on a fresh stack in the caller's
+ *                stack range, where
  *                h is the child's copy (send right) of the handle sent, or
  *                0. Reply w0 MS_OK or the error of the step that failed.
  */

@@ -15,6 +15,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_isolation,
     &scenario_shm,
     &scenario_cow,
+    &scenario_names,
     &scenario_bench_ipc,
     0,
 };

@@ -27,7 +27,8 @@ set(status_pager 0)
 set(status_isolation 0)
 set(status_shm 0)
 set(status_cow 0)
-foreach(scenario pingpong demo deadlock faults console fpu pager isolation shm cow)
+set(status_names 0)
+foreach(scenario pingpong demo deadlock faults console fpu pager isolation shm cow names)
   foreach(fastpath on off)
     add_test(NAME system.golden.${scenario}.fastpath_${fastpath}
              COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=${scenario}

@@ -30,6 +30,7 @@ set(MS_KERNEL_SOURCES
   kernel/object/ioport.c
   kernel/object/irq.c
   kernel/object/notification.c
+  kernel/object/reply.c
   kernel/object/task.c
   kernel/object/thread.c
   kernel/paging.c

@@ -1,9 +1,12 @@
 /* Thread snapshots for debuggers. */
 #include "introspect.h"
 
+#include "object/reply.h"
+
 #include "cpu.h"
 #include "object/endpoint.h"
 #include "object/notification.h"
+#include "object/reply.h"
 #include "object/task.h"
 #include "object/thread.h"
 #include "rt.h"
@@ -20,6 +23,8 @@ static void describe(const thread_t *t, k_thread_info_t *out)
         rt_snprintf(out->waits, sizeof out->waits, "ep %u", (unsigned)t->blocked_on->obj.id);
     else if (t->state == THREAD_BLOCKED_REPLY && t->reply_from)
         rt_snprintf(out->waits, sizeof out->waits, "tid %u", (unsigned)t->reply_from->obj.id);
+    else if (t->state == THREAD_BLOCKED_REPLY && t->reply_obj)
+        rt_snprintf(out->waits, sizeof out->waits, "reply %u", (unsigned)t->reply_obj->obj.id);
     else if (t->state == THREAD_BLOCKED_NOTIFY && t->blocked_ntfn)
         rt_snprintf(out->waits, sizeof out->waits, "ntfn %u", (unsigned)t->blocked_ntfn->obj.id);
 }

@@ -12,6 +12,7 @@
 #include "list.h"
 #include "object/endpoint.h"
 #include "object/frames.h"
+#include "object/reply.h"
 #include "mapdb.h"
 #include "paging.h"
 #include "object/ioport.h"
@@ -156,9 +157,14 @@ static void check_reply_links(thread_t *t)
                    caller->reply_from != t))
         FAIL("reply-link", "thread %s:%u owes a reply to a thread that is not waiting for it", tname(t),
              thread_tid(t));
-    if ((t->state == THREAD_BLOCKED_REPLY) != (server != NULL))
+    const reply_t *saved = t->reply_obj;
+    if (server && saved)
+        FAIL("reply-link", "thread %s:%u waits for a server and for a saved reply", tname(t), thread_tid(t));
+    if ((t->state == THREAD_BLOCKED_REPLY) != (server != NULL || saved != NULL))
         FAIL("reply-link", "thread %s:%u is %s with%s a server to answer it", tname(t), thread_tid(t),
-             thread_state_name(t->state), server ? "" : "out");
+             thread_state_name(t->state), server || saved ? "" : "out");
+    if (saved && (saved->obj.type != KOBJ_REPLY || saved->caller != t))
+        FAIL("reply-link", "thread %s:%u waits on a reply object that does not name it", tname(t), thread_tid(t));
     if (server && (server->obj.type != KOBJ_THREAD || server->reply_to != t))
         FAIL("reply-link", "thread %s:%u waits for a server that does not owe it a reply", tname(t), thread_tid(t));
 }
@@ -193,7 +199,7 @@ static thread_state_t check_thread(thread_t *t)
     if (t->faulting && t->state != THREAD_BLOCKED_SEND && t->state != THREAD_BLOCKED_REPLY)
         FAIL("thread-fault", "thread %s:%u waits for its fault handler but is %s", tname(t), thread_tid(t),
              thread_state_name(t->state));
-    if (t->state == THREAD_DEAD && (t->reply_to || t->reply_from || k_link_linked(&t->task_link)))
+    if (t->state == THREAD_DEAD && (t->reply_to || t->reply_from || t->reply_obj || k_link_linked(&t->task_link)))
         FAIL("thread-dead", "dead thread %s:%u still has IPC or task links", tname(t), thread_tid(t));
     check_reply_links(t);
     return t->state;
@@ -239,7 +245,7 @@ static void check_handles(task_t *task)
         if (!e->obj)
             continue;
         used++;
-        if (e->obj->type == KOBJ_NONE || e->obj->type > KOBJ_FRAMES)
+        if (e->obj->type == KOBJ_NONE || e->obj->type > KOBJ_REPLY)
             FAIL("handle-live", "handle %u of task %s names a destroyed object", h, task->name);
         if (e->rights & ~MS_RIGHTS_ALL)
             FAIL("handle-rights", "handle %u of task %s has rights 0x%x", h, task->name, e->rights);
@@ -308,6 +314,9 @@ static void reset_counts(void)
     for (unsigned i = 0; i < K_MAX_FRAMES_OBJECTS; i++)
         if (frames_pool_at(i))
             frames_pool_at(i)->obj.counted = frames_pool_at(i)->seen = 0;
+    for (unsigned i = 0; i < K_MAX_REPLIES; i++)
+        if (reply_pool_at(i))
+            reply_pool_at(i)->obj.counted = 0;
 }
 
 /* Besides handles: a live thread or task holds itself, and every thread
@@ -371,6 +380,14 @@ static void check_refcounts(void)
     for (unsigned i = 0; i < K_MAX_FRAMES_OBJECTS; i++)
         if (frames_pool_at(i))
             compare_count(&frames_pool_at(i)->obj, "frames");
+    for (unsigned i = 0; i < K_MAX_REPLIES; i++) {
+        reply_t *r = reply_pool_at(i);
+        if (!r)
+            continue;
+        compare_count(&r->obj, "reply");
+        if (r->caller && (r->caller->state != THREAD_BLOCKED_REPLY || r->caller->reply_obj != r))
+            FAIL("reply-link", "reply %u names a caller that does not wait on it", r->obj.id);
+    }
 }
 
 /* ---- memory ---- */

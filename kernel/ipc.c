@@ -5,6 +5,7 @@
 #include "handle.h"
 #include "ms_abi.h"
 #include "object/endpoint.h"
+#include "object/reply.h"
 #include "object/task.h"
 #include "sched.h"
 #include "stats.h"
@@ -285,6 +286,68 @@ int ipc_recv(thread_t *t, uint64_t h, int blocking)
     return recv_on(t, (endpoint_t *)e->obj, (e->rights & MS_RIGHT_GRANT) != 0, blocking);
 }
 
+/* Server t answers caller, which it no longer owes through any link. */
+static void answer(thread_t *t, thread_t *caller, int grant)
+{
+    if (caller->faulting) {
+        /* The fault handler's answer is an order, not a message for it. */
+        trace_message_in(K_EV_IPC_REPLY, t, caller, 0, 0, IPC_NO_HANDLE, &t->regs);
+        caller->ipc_flags = 0;
+        exception_resolve(caller, t->regs.mr);
+        return;
+    }
+    transfer(K_EV_IPC_REPLY, t, caller, 0, 0, grant);
+    unblock(caller, MS_OK);
+}
+
+int ipc_reply_save(thread_t *t)
+{
+    thread_t *caller = t->reply_to;
+    if (!caller)
+        return MS_E_NOREPLY;
+    if (t->task->handles.used == MS_HANDLES_PER_TASK)
+        return MS_E_FULL;
+    reply_t *r = reply_create();
+    if (!r)
+        return MS_E_NOMEM;
+    ms_handle_t h;
+    handle_install(&t->task->handles, &r->obj, MS_RIGHT_SEND, 0, &h); /* room was checked */
+    r->caller = caller;
+    r->grant = t->reply_grant;
+    caller->reply_from = NULL;
+    caller->reply_obj = r;
+    t->reply_to = NULL;
+    t->regs.rdi = h;
+    return MS_OK;
+}
+
+int ipc_reply_with(thread_t *t, uint64_t h)
+{
+    handle_entry_t *e;
+    int err = handle_lookup(&t->task->handles, h, KOBJ_REPLY, MS_RIGHT_SEND, &e);
+    if (err != MS_OK)
+        return err;
+    reply_t *r = K_CONTAINER_OF(e->obj, reply_t, obj);
+    thread_t *caller = r->caller;
+    if (!caller)
+        return MS_E_DEAD;
+    if ((err = check_message(t, r->grant)) != MS_OK)
+        return err;
+    r->caller = NULL;
+    caller->reply_obj = NULL;
+    answer(t, caller, r->grant);
+    handle_close(&t->task->handles, h);
+    return MS_OK;
+}
+
+void ipc_reply_dropped(reply_t *r)
+{
+    thread_t *caller = r->caller;
+    r->caller = NULL;
+    caller->reply_obj = NULL;
+    unblock(caller, MS_E_DEAD);
+}
+
 int ipc_reply(thread_t *t)
 {
     thread_t *caller = t->reply_to;
@@ -295,15 +358,7 @@ int ipc_reply(thread_t *t)
         return err;
     t->reply_to = NULL;
     caller->reply_from = NULL;
-    if (caller->faulting) {
-        /* The fault handler's answer is an order, not a message for it. */
-        trace_message_in(K_EV_IPC_REPLY, t, caller, 0, 0, IPC_NO_HANDLE, &t->regs);
-        caller->ipc_flags = 0;
-        exception_resolve(caller, t->regs.mr);
-        return MS_OK;
-    }
-    transfer(K_EV_IPC_REPLY, t, caller, 0, 0, t->reply_grant);
-    unblock(caller, MS_OK);
+    answer(t, caller, t->reply_grant);
     return MS_OK;
 }
 
@@ -320,6 +375,15 @@ int ipc_reply_recv(thread_t *t, uint64_t h)
     return recv_on(t, ep, grant, 1);
 }
 
+/* A caller that stops waiting leaves its saved reply without a caller. */
+static void forget_reply_obj(thread_t *t)
+{
+    if (t->reply_obj) {
+        t->reply_obj->caller = NULL;
+        t->reply_obj = NULL;
+    }
+}
+
 void ipc_cancel(thread_t *t)
 {
     if (t->state == THREAD_BLOCKED_SEND || t->state == THREAD_BLOCKED_RECV) {
@@ -330,6 +394,7 @@ void ipc_cancel(thread_t *t)
         t->reply_from->reply_to = NULL;
         t->reply_from = NULL;
     }
+    forget_reply_obj(t);
 }
 
 void ipc_release_caller(thread_t *t)
@@ -350,5 +415,6 @@ void ipc_fail(thread_t *t, int err)
         t->reply_from->reply_to = NULL;
         t->reply_from = NULL;
     }
+    forget_reply_obj(t);
     unblock(t, err);
 }

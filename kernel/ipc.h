@@ -25,6 +25,19 @@ int ipc_recv(thread_t *t, uint64_t h, int blocking);
 int ipc_reply(thread_t *t);
 int ipc_reply_recv(thread_t *t, uint64_t h);
 
+struct reply;
+
+/* reply_save: the reply t owes goes into a new reply object, handle in t's
+ * rdi. MS_E_NOREPLY (none owed), MS_E_FULL, MS_E_NOMEM. */
+int ipc_reply_save(thread_t *t);
+
+/* reply_with: answers through reply handle h with t's message, and closes
+ * h. MS_E_DEAD if the caller is gone (nothing changes: the server closes h). */
+int ipc_reply_with(thread_t *t, uint64_t h);
+
+/* The last handle of r went with its caller still waiting: MS_E_DEAD. */
+void ipc_reply_dropped(struct reply *r);
+
 /* t is dying: takes it out of any endpoint queue and forgets the server it
  * waits on. Call while t's state still says where it is blocked. */
 void ipc_cancel(thread_t *t);

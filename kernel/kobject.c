@@ -4,6 +4,7 @@
 #include "object/endpoint.h"
 #include "mapdb.h"
 #include "object/frames.h"
+#include "object/reply.h"
 #include "object/ioport.h"
 #include "object/irq.h"
 #include "object/notification.h"
@@ -20,6 +21,7 @@ void kobject_pools_reset(void)
     irq_pool_reset();
     ioport_pool_reset();
     frames_pool_reset();
+    reply_pool_reset();
     mapdb_reset(); /* the derivations between mapped pages go with the frames */
 }
 
@@ -62,6 +64,9 @@ void kobject_unref(kobject_t *obj)
         break;
     case KOBJ_FRAMES:
         frames_destroy(K_CONTAINER_OF(obj, frames_t, obj));
+        break;
+    case KOBJ_REPLY:
+        reply_destroy(K_CONTAINER_OF(obj, reply_t, obj));
         break;
     default:
         k_panic("kobject: unref of an object of unknown type %u", obj->type);

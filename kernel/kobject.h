@@ -16,6 +16,7 @@ typedef enum kobject_type {
     KOBJ_IRQ = MS_OBJ_IRQ,
     KOBJ_IOPORT = MS_OBJ_IOPORT,
     KOBJ_FRAMES = MS_OBJ_FRAMES,
+    KOBJ_REPLY = MS_OBJ_REPLY,
 } kobject_type_t;
 
 /*

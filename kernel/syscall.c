@@ -443,6 +443,17 @@ static int sys_handle_give(thread_t *t, arch_regs_t *r)
     return err;
 }
 
+static int sys_reply_save(thread_t *t, arch_regs_t *r)
+{
+    (void)r;
+    return ipc_reply_save(t);
+}
+
+static int sys_reply_with(thread_t *t, arch_regs_t *r)
+{
+    return ipc_reply_with(t, r->rdi);
+}
+
 static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_DEBUG_WRITE] = sys_debug_write,
     [MS_SYS_EXIT] = sys_exit,
@@ -474,6 +485,8 @@ static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_MAP_WINDOW] = sys_map_window,
     [MS_SYS_TASK_CREATE] = sys_task_create,
     [MS_SYS_HANDLE_GIVE] = sys_handle_give,
+    [MS_SYS_REPLY_SAVE] = sys_reply_save,
+    [MS_SYS_REPLY_WITH] = sys_reply_with,
 };
 
 static const char *const names[MS_SYS_COUNT] = {
@@ -507,6 +520,8 @@ static const char *const names[MS_SYS_COUNT] = {
     [MS_SYS_MAP_WINDOW] = "map_window",
     [MS_SYS_TASK_CREATE] = "task_create",
     [MS_SYS_HANDLE_GIVE] = "handle_give",
+    [MS_SYS_REPLY_SAVE] = "reply_save",
+    [MS_SYS_REPLY_WITH] = "reply_with",
 };
 
 static const char *const error_names[MS_ERROR_COUNT] = {

@@ -249,7 +249,7 @@ static const struct {
     {MS_SYS_NOTIFICATION_CREATE, 10}, {MS_SYS_SIGNAL, 30}, {MS_SYS_WAIT, 4}, {MS_SYS_POLL, 30},
     {MS_SYS_IRQ_BIND, 8},     {MS_SYS_IRQ_ACK, 8},        {MS_SYS_FAULT_HANDLER, 6},
     {MS_SYS_MAP, 6},          {MS_SYS_UNMAP, 6},          {MS_SYS_PROTECT, 6},       {MS_SYS_MAP_WINDOW, 10},
-    {MS_SYS_TASK_CREATE, 3},  {MS_SYS_HANDLE_GIVE, 8},
+    {MS_SYS_TASK_CREATE, 3},  {MS_SYS_HANDLE_GIVE, 8},    {MS_SYS_REPLY_SAVE, 20},   {MS_SYS_REPLY_WITH, 20},
     {FUZZ_RAISE, 3}, /* not a call: a CPU exception */
 };
 
@@ -351,6 +351,17 @@ static void fuzz_one(fthread_t *ft)
         if (ms_syscall(nr, &regs) == MS_OK)
             remember(ft->sh, regs.rdi);
         break;
+    case MS_SYS_REPLY_SAVE:
+        regs = (ms_sysregs_t){0};
+        if (ms_syscall(nr, &regs) == MS_OK)
+            remember(ft->sh, regs.rdi);
+        break;
+    case MS_SYS_REPLY_WITH: { /* a reply through a handle, mostly one saved */
+        ms_msg_t m;
+        fill_message(ft, &m);
+        ms_msg_syscall(nr, pick_handle(ft), &m);
+        break;
+    }
     case MS_SYS_HANDLE_GIVE:
         regs = (ms_sysregs_t){.rdi = pick_handle(ft), .rsi = pick_handle(ft),
                               .w = {rng_below(r, 4) ? rng_below(r, 0x80) : special_int(r)}};

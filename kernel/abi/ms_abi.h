@@ -62,6 +62,8 @@
  *                         r10=memory size r8=priority ceiling
  *                         r9=flags (MS_TASK_DAEMON)        rdi=new task handle (all rights)
  *  29  handle_give        rdi=task rsi=h rdx=rights        rdi=the handle's number in task
+ *  30  reply_save         -                                rdi=reply handle (send right)
+ *  31  reply_with         rdi=reply handle rsi=info w0..w7 [rbx]  -
  *
  * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
  * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
@@ -98,6 +100,14 @@
  * rights (a subset of h's), into task's table (MS_RIGHT_CONTROL on task):
  * how a creator hands a new task what it needs. MS_E_FULL if task's table
  * is full, MS_E_DEAD if it has ended.
+ *
+ * Deferred replies. A server that cannot answer a call now saves the reply
+ * it owes (reply_save: MS_E_NOREPLY if it owes none, MS_E_FULL, MS_E_NOMEM)
+ * and receives again without abandoning the caller; later reply_with
+ * answers through the handle (a message as for reply) and closes it. If the
+ * caller is gone meanwhile, reply_with returns MS_E_DEAD and changes
+ * nothing (the server closes the handle). Closing a reply handle unanswered
+ * fails its caller with MS_E_DEAD.
  *
  * Map items. A message with MS_INFO_MAP carries one in its last two words:
  * w[n-2] = the sender's page-aligned address | MS_MAP_* rights and flags,
@@ -163,6 +173,8 @@ enum ms_syscall {
     MS_SYS_MAP_WINDOW = 27,
     MS_SYS_TASK_CREATE = 28,
     MS_SYS_HANDLE_GIVE = 29,
+    MS_SYS_REPLY_SAVE = 30,
+    MS_SYS_REPLY_WITH = 31,
     MS_SYS_COUNT
 };
 
@@ -249,6 +261,10 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
         return MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_RIGHTS) | MS_R(MS_E_FULL) | MS_R(MS_E_NOMEM);
     case MS_SYS_HANDLE_GIVE:
         return handle | MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_FULL) | MS_R(MS_E_DEAD);
+    case MS_SYS_REPLY_SAVE:
+        return MS_R(MS_OK) | MS_R(MS_E_NOREPLY) | MS_R(MS_E_FULL) | MS_R(MS_E_NOMEM);
+    case MS_SYS_REPLY_WITH:
+        return message | MS_R(MS_OK) | MS_R(MS_E_DEAD);
     default:
         return MS_R(MS_E_NOSYS);
     }
@@ -298,6 +314,7 @@ enum ms_object_type {
     MS_OBJ_IRQ = 5,
     MS_OBJ_IOPORT = 6,
     MS_OBJ_FRAMES = 7,
+    MS_OBJ_REPLY = 8,
 };
 
 /* User virtual memory, the same numbers on every machine: page tables map

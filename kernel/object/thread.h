@@ -42,6 +42,7 @@ typedef struct thread {
     uint64_t ipc_badge;         /* badge of the send handle, while BLOCKED_SEND */
     struct thread *reply_to;    /* server side: the caller waiting for our reply */
     struct thread *reply_from;  /* caller side: the server that owes us a reply */
+    struct reply *reply_obj;    /* caller side: ... or the reply object it saved it in */
     uintptr_t ipc_buffer;       /* MS_IPC_BUFFER_SIZE bytes in the task's memory */
     uintptr_t map_window;       /* where a received map item's pages go (map_window) */
     uint64_t map_window_pages;  /* 0: it takes none */

@@ -272,6 +272,8 @@ static void check_task(task_t *task)
         FAIL("task-alive", "task %s is %s with %u live threads", task->name, alive ? "alive" : "ended", n);
     if (!alive && task->handles.used)
         FAIL("task-ended", "ended task %s still holds %u handles", task->name, task->handles.used);
+    if (!alive && (task->watch || task->fault_ep || task->aspace.root))
+        FAIL("task-ended", "ended task %s still holds a watch, a fault handler or page tables", task->name);
     check_handles(task);
 }
 
@@ -337,6 +339,8 @@ static void count_liveness(void)
             task->obj.counted++;
         if (task && task->fault_ep)
             task->fault_ep->obj.counted++;
+        if (task && task->watch)
+            task->watch->obj.counted++;
     }
     for (unsigned i = 0; i < IRQ_LINES; i++) /* a binding holds its notification */
         if (irq_pool_at(i) && irq_pool_at(i)->ntfn)

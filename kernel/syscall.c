@@ -454,6 +454,38 @@ static int sys_reply_with(thread_t *t, arch_regs_t *r)
     return ipc_reply_with(t, r->rdi);
 }
 
+/* task_watch(task, notification, bits): see ms_abi.h. */
+static int sys_task_watch(thread_t *t, arch_regs_t *r)
+{
+    task_t *task;
+    int err = space_of(t, r->rdi, &task);
+    if (err != MS_OK)
+        return err;
+    if (r->rsi == MS_NO_HANDLE) {
+        task_set_watch(task, NULL, 0);
+        return MS_OK;
+    }
+    handle_entry_t *e;
+    if ((err = handle_lookup(&t->task->handles, r->rsi, KOBJ_NOTIFICATION, MS_RIGHT_SEND, &e)) != MS_OK)
+        return err;
+    if (r->rdx == 0)
+        return MS_E_INVAL;
+    task_set_watch(task, K_CONTAINER_OF(e->obj, notification_t, obj), r->rdx);
+    return MS_OK;
+}
+
+static int sys_task_status(thread_t *t, arch_regs_t *r)
+{
+    handle_entry_t *e;
+    int err = handle_lookup(&t->task->handles, r->rdi, KOBJ_TASK, 0, &e);
+    if (err != MS_OK)
+        return err;
+    const task_t *task = (const task_t *)e->obj;
+    r->rdi = task->state == TASK_ALIVE ? MS_TASK_ALIVE : task->state == TASK_EXITED ? MS_TASK_EXITED : MS_TASK_KILLED;
+    r->rsi = (uint64_t)task->status;
+    return MS_OK;
+}
+
 static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_DEBUG_WRITE] = sys_debug_write,
     [MS_SYS_EXIT] = sys_exit,
@@ -487,6 +519,8 @@ static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_HANDLE_GIVE] = sys_handle_give,
     [MS_SYS_REPLY_SAVE] = sys_reply_save,
     [MS_SYS_REPLY_WITH] = sys_reply_with,
+    [MS_SYS_TASK_WATCH] = sys_task_watch,
+    [MS_SYS_TASK_STATUS] = sys_task_status,
 };
 
 static const char *const names[MS_SYS_COUNT] = {
@@ -522,6 +556,8 @@ static const char *const names[MS_SYS_COUNT] = {
     [MS_SYS_HANDLE_GIVE] = "handle_give",
     [MS_SYS_REPLY_SAVE] = "reply_save",
     [MS_SYS_REPLY_WITH] = "reply_with",
+    [MS_SYS_TASK_WATCH] = "task_watch",
+    [MS_SYS_TASK_STATUS] = "task_status",
 };
 
 static const char *const error_names[MS_ERROR_COUNT] = {

@@ -64,6 +64,9 @@
  *  29  handle_give        rdi=task rsi=h rdx=rights        rdi=the handle's number in task
  *  30  reply_save         -                                rdi=reply handle (send right)
  *  31  reply_with         rdi=reply handle rsi=info w0..w7 [rbx]  -
+ *  32  task_watch         rdi=task rsi=notification rdx=bits  - (rsi=MS_NO_HANDLE: none)
+ *  33  task_status        rdi=task                         rdi=MS_TASK_ALIVE/_EXITED/_KILLED
+ *                                                          rsi=exit status (-1 if killed)
  *
  * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
  * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
@@ -100,6 +103,11 @@
  * rights (a subset of h's), into task's table (MS_RIGHT_CONTROL on task):
  * how a creator hands a new task what it needs. MS_E_FULL if task's table
  * is full, MS_E_DEAD if it has ended.
+ *
+ * Watching tasks. task_watch (MS_RIGHT_CONTROL on the task, MS_RIGHT_SEND on
+ * the notification, bits not 0) has the kernel signal the notification with
+ * bits when the task ends, by exit, kill or fault; MS_E_DEAD if it has ended
+ * already. task_status (any right) tells whether it lives and how it ended.
  *
  * Deferred replies. A server that cannot answer a call now saves the reply
  * it owes (reply_save: MS_E_NOREPLY if it owes none, MS_E_FULL, MS_E_NOMEM)
@@ -175,6 +183,8 @@ enum ms_syscall {
     MS_SYS_HANDLE_GIVE = 29,
     MS_SYS_REPLY_SAVE = 30,
     MS_SYS_REPLY_WITH = 31,
+    MS_SYS_TASK_WATCH = 32,
+    MS_SYS_TASK_STATUS = 33,
     MS_SYS_COUNT
 };
 
@@ -265,6 +275,10 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
         return MS_R(MS_OK) | MS_R(MS_E_NOREPLY) | MS_R(MS_E_FULL) | MS_R(MS_E_NOMEM);
     case MS_SYS_REPLY_WITH:
         return message | MS_R(MS_OK) | MS_R(MS_E_DEAD);
+    case MS_SYS_TASK_WATCH:
+        return handle | MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_DEAD);
+    case MS_SYS_TASK_STATUS:
+        return MS_R(MS_OK) | MS_R(MS_E_BADHANDLE);
     default:
         return MS_R(MS_E_NOSYS);
     }
@@ -290,6 +304,11 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
 #define MS_FAULT_RESUME 1u
 #define MS_FAULT_KILL 2u
 #define MS_NO_HANDLE UINT64_MAX
+
+/* task_status states. */
+#define MS_TASK_ALIVE 0u
+#define MS_TASK_EXITED 1u
+#define MS_TASK_KILLED 2u
 
 /* task_create flags. */
 #define MS_TASK_DAEMON 0x1u /* the run may end while it waits */

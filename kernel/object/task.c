@@ -3,6 +3,7 @@
 
 #include "halt.h"
 #include "object/endpoint.h"
+#include "object/notification.h"
 #include "object/thread.h"
 #include "rt.h"
 
@@ -51,6 +52,9 @@ void task_end(task_t *task, task_state_t how, int64_t status)
     handle_table_clear(&task->handles);
     task_set_fault_handler(task, NULL, 0);
     aspace_destroy(&task->aspace); /* its memory goes back to whoever gave it */
+    if (task->watch) /* whoever watches it learns that it ended */
+        notification_signal(task->watch, task->watch_bits, NULL);
+    task_set_watch(task, NULL, 0);
     halt_task_ended(task);
     kobject_unref(&task->obj); /* threads still hold theirs until they are reaped */
 }
@@ -62,6 +66,17 @@ void task_set_fault_handler(task_t *task, endpoint_t *ep, uint64_t badge)
         kobject_ref(&ep->obj);
     task->fault_ep = ep;
     task->fault_badge = badge;
+    if (old)
+        kobject_unref(&old->obj);
+}
+
+void task_set_watch(task_t *task, notification_t *n, uint64_t bits)
+{
+    notification_t *old = task->watch;
+    if (n)
+        kobject_ref(&n->obj);
+    task->watch = n;
+    task->watch_bits = bits;
     if (old)
         kobject_unref(&old->obj);
 }

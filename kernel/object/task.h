@@ -29,6 +29,8 @@ typedef struct task {
     unsigned nthreads;
     uint8_t started;  /* it has had a thread (task_create makes tasks without one) */
     struct endpoint *fault_ep; /* where its threads' faults go (a reference), or NULL */
+    struct notification *watch; /* signalled with watch_bits when it ends (a reference), or NULL */
+    uint64_t watch_bits;
     uint64_t fault_badge;
 } task_t;
 
@@ -44,6 +46,10 @@ void task_destroy(task_t *task);
 /* Sets (or with ep NULL clears) the task's fault handler endpoint, taking a
  * reference to it and dropping the one to the old. */
 void task_set_fault_handler(task_t *task, struct endpoint *ep, uint64_t badge);
+
+/* Sets (or with n NULL clears) the notification signalled with bits when the
+ * task ends, taking a reference to it and dropping the one to the old. */
+void task_set_watch(task_t *task, struct notification *n, uint64_t bits);
 
 /* Empties the pool (at boot). */
 void task_pool_reset(void);

@@ -158,6 +158,74 @@ START_TEST(handle_give_needs_control_of_the_task)
 }
 END_TEST
 
+/* t makes a task and a notification; returns the task handle, *n the notification's. */
+static ms_handle_t watched_task(thread_t *t, ms_handle_t *n)
+{
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_CREATE, create_args("child", BASE, SIZE, 5, 0)), MS_OK);
+    ms_handle_t h = (ms_handle_t)t->regs.rdi;
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_NOTIFICATION_CREATE, (arch_regs_t){0}), MS_OK);
+    *n = (ms_handle_t)t->regs.rdi;
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_WATCH, (arch_regs_t){.rdi = h, .rsi = *n, .rdx = 0x4}), MS_OK);
+    return h;
+}
+
+START_TEST(a_watched_task_signals_when_it_ends_and_reports_how)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    ms_handle_t n, h = watched_task(t, &n);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_STATUS, (arch_regs_t){.rdi = h}), MS_OK);
+    ck_assert_uint_eq(t->regs.rdi, MS_TASK_ALIVE);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_POLL, (arch_regs_t){.rdi = n}), MS_OK);
+    ck_assert_uint_eq(t->regs.rdi, 0);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_KILL, (arch_regs_t){.rdi = h}), MS_OK);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_POLL, (arch_regs_t){.rdi = n}), MS_OK);
+    ck_assert_uint_eq(t->regs.rdi, 0x4);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_STATUS, (arch_regs_t){.rdi = h}), MS_OK);
+    ck_assert_uint_eq(t->regs.rdi, MS_TASK_KILLED);
+    ck_assert_uint_eq(t->regs.rsi, (uint64_t)-1);
+}
+END_TEST
+
+START_TEST(an_exit_status_is_reported)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    ms_handle_t n, h = watched_task(t, &n);
+    arch_regs_t r = {.rdi = h, .rsi = 0x1000, .rdx = BASE + 8192, .r10 = 8192, .r8 = BASE, .r12 = 5};
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_THREAD_CREATE, r), MS_OK);
+    thread_t *child = K_CONTAINER_OF(k_list_first(&task_of(t, h)->threads), thread_t, task_link);
+    fx_run(child);
+    fx_syscall(child, MS_SYS_EXIT, (arch_regs_t){.rdi = 3});
+    fx_run(t);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_STATUS, (arch_regs_t){.rdi = h}), MS_OK);
+    ck_assert_uint_eq(t->regs.rdi, MS_TASK_EXITED);
+    ck_assert_uint_eq(t->regs.rsi, 3);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_POLL, (arch_regs_t){.rdi = n}), MS_OK);
+    ck_assert_uint_eq(t->regs.rdi, 0x4);
+}
+END_TEST
+
+START_TEST(task_watch_checks_its_arguments)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    ms_handle_t n, h = watched_task(t, &n);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_WATCH, (arch_regs_t){.rdi = h, .rsi = n, .rdx = 0}),
+                      MS_E_INVAL);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_WATCH, (arch_regs_t){.rdi = h, .rsi = h, .rdx = 1}),
+                      MS_E_BADHANDLE);
+    ms_handle_t weak = fx_share(t->task, t->task, h, MS_RIGHT_SEND, 0);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_WATCH, (arch_regs_t){.rdi = weak, .rsi = n, .rdx = 1}),
+                      MS_E_RIGHTS);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_STATUS, (arch_regs_t){.rdi = weak}), MS_OK); /* any right */
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_KILL, (arch_regs_t){.rdi = h}), MS_OK);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_WATCH, (arch_regs_t){.rdi = h, .rsi = n, .rdx = 1}),
+                      MS_E_DEAD);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_STATUS, (arch_regs_t){.rdi = n}), MS_E_BADHANDLE);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("task");
@@ -170,6 +238,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, handle_give_copies_a_handle_into_the_task_with_fewer_rights);
     tcase_add_test(tc, handle_give_cannot_add_rights_or_reach_an_ended_task);
     tcase_add_test(tc, handle_give_needs_control_of_the_task);
+    tcase_add_test(tc, a_watched_task_signals_when_it_ends_and_reports_how);
+    tcase_add_test(tc, an_exit_status_is_reported);
+    tcase_add_test(tc, task_watch_checks_its_arguments);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -46,7 +46,7 @@ set(MS_KERNEL_INCLUDES kernel kernel/abi rt/include)
 
 # The user library every program links (system call stubs, ms_printf).
 set(MS_USERLIB_SOURCES services/lib/print.c services/lib/errors.c services/lib/names_client.c
-  services/pager/pager.c services/names/names.c services/names/names_core.c)
+  services/pager/pager.c services/names/names.c services/names/names_core.c services/procman/procman.c)
 
 # The scenario programs and their boot manifests (user code).
 set(MS_EXAMPLE_SOURCES
@@ -69,6 +69,7 @@ set(MS_EXAMPLE_SOURCES
   examples/shm/shm.c
   examples/cow/cow.c
   examples/names/names_demo.c
+  examples/procman/procman_demo.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)

@@ -16,6 +16,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_shm,
     &scenario_cow,
     &scenario_names,
+    &scenario_procman,
     &scenario_bench_ipc,
     0,
 };

@@ -129,6 +129,7 @@ static thread_t *start_task(const ms_boot_task_t *spec, const k_boot_info_t *inf
     task_t *task = task_create(spec->name, mem->base, mem->size, spec->prio, spec->daemon);
     if (!task)
         k_panic("boot: no room for task %s", spec->name);
+    task->from_boot = 1;
     load_task_memory(task, spec, mem);
     if (k_boot_map_image(task) != MS_OK)
         k_panic("boot: cannot map the image into task %s", task->name);

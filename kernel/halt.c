@@ -28,8 +28,8 @@ void halt_task_ended(const task_t *task)
 {
     if (!task->daemon)
         run.live--;
-    if (task->state == TASK_EXITED && task->status != 0)
-        run.failed = 1;
+    if (task->from_boot && task->state == TASK_EXITED && task->status != 0)
+        run.failed = 1; /* a task made at run time reports to whoever made it */
 }
 
 int halt_run_over(void)

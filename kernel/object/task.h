@@ -28,6 +28,7 @@ typedef struct task {
     k_list_t threads; /* live threads */
     unsigned nthreads;
     uint8_t started;  /* it has had a thread (task_create makes tasks without one) */
+    uint8_t from_boot; /* the boot manifest made it: its exit status is the run's */
     struct endpoint *fault_ep; /* where its threads' faults go (a reference), or NULL */
     struct notification *watch; /* signalled with watch_bits when it ends (a reference), or NULL */
     uint64_t watch_bits;

@@ -275,6 +275,41 @@ static inline uint64_t ms_handle_give(ms_handle_t task, ms_handle_t h, uint32_t 
     return err;
 }
 
+/* Signal ntfn with bits when task ends. */
+static inline uint64_t ms_task_watch(ms_handle_t task, ms_handle_t ntfn, uint64_t bits)
+{
+    ms_sysregs_t r = {.rdi = task, .rsi = ntfn, .w = {bits}};
+    return ms_syscall(MS_SYS_TASK_WATCH, &r);
+}
+
+/* Whether task lives (*state MS_TASK_*) and its exit status. */
+static inline uint64_t ms_task_status(ms_handle_t task, uint64_t *state, uint64_t *status)
+{
+    ms_sysregs_t r = {.rdi = task};
+    uint64_t err = ms_syscall(MS_SYS_TASK_STATUS, &r);
+    if (err == MS_OK) {
+        *state = r.rdi;
+        *status = r.rsi;
+    }
+    return err;
+}
+
+/* Saves the reply this thread owes; *out is the reply handle. */
+static inline uint64_t ms_reply_save(ms_handle_t *out)
+{
+    ms_sysregs_t r = {0};
+    uint64_t err = ms_syscall(MS_SYS_REPLY_SAVE, &r);
+    if (err == MS_OK)
+        *out = (ms_handle_t)r.rdi;
+    return err;
+}
+
+/* Answers a saved reply with m (and uses the handle up). */
+static inline uint64_t ms_reply_with(ms_handle_t reply, ms_msg_t *m)
+{
+    return ms_msg_syscall(MS_SYS_REPLY_WITH, reply, m);
+}
+
 /* Where this thread's next received map items land: pages pages from addr
  * (0 pages: it takes none). */
 static inline uint64_t ms_map_window(uintptr_t addr, uint64_t pages)

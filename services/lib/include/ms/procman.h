@@ -1,0 +1,69 @@
+/* The process manager's protocol: spawn, wait, kill and list processes; restart the ones that crash. */
+#ifndef MS_PROCMAN_H
+#define MS_PROCMAN_H
+
+#include <stdint.h>
+
+#include "ms/errors.h"
+#include "ms/syscall.h"
+
+/*
+ * Programs are the image's: the process manager is given a table of them at
+ * boot (procman_program_t: arg[0] the table, arg[1] its length, arg[2] the
+ * manager's own priority, which its helper thread takes). A process
+ * is one run of a program in a task of its own, with its memory (start
+ * block, IPC buffer, heap, stack) mapped from the manager's frames. The
+ * manager is the fault handler of every process it starts: a process that
+ * raises an exception is killed, and one that dies other than by its own
+ * exit is restarted according to its program's policy (as MINIX 3's
+ * reincarnation server does): PROCMAN_RESTART up to max_restarts times,
+ * PROCMAN_LEAVE_DEAD never. A restart keeps the process id.
+ *
+ * Requests are calls; every reply has w0 = MS_OK or an error (ms/errors.h).
+ *   PROCMAN_SPAWN   payload: the program's name; w0..w2: its arg[0..2];
+ *                   optionally a handle, which the process finds in its
+ *                   slot 1. Reply w1 the process id. E_NOTFOUND (no such
+ *                   program), E_FULL (no process slot), E_RANGE (name too
+ *                   long), E_NOMEM.
+ *   PROCMAN_WAIT    w0 pid: the reply comes when the process has ended:
+ *                   w1 its state (MS_TASK_EXITED or MS_TASK_KILLED), w2 its
+ *                   exit status, w3 how many times it was restarted. One
+ *                   waiter per process (E_BUSY). E_NOTFOUND.
+ *   PROCMAN_KILL    w0 pid: ends it (no restart). E_NOTFOUND.
+ *   PROCMAN_LIST    the reply's payload: one line per process,
+ *                   "pid name state restarts\n".
+ *   anything else   E_NOSYS; a wrong word count or payload: E_INVAL.
+ */
+#define PROCMAN_SPAWN 0x70720001u
+#define PROCMAN_WAIT 0x70720002u
+#define PROCMAN_KILL 0x70720003u
+#define PROCMAN_LIST 0x70720004u
+#define PROCMAN_EXITED 0x70720005u /* internal: the manager's own watcher thread */
+
+enum procman_policy { PROCMAN_LEAVE_DEAD, PROCMAN_RESTART };
+
+typedef struct procman_program {
+    const char *name;
+    void (*entry)(const ms_start_t *start);
+    uint32_t mem_kib; /* at most PROCMAN_MEM_KIB */
+    uint8_t prio;
+    uint8_t policy;
+    uint8_t max_restarts;
+} procman_program_t;
+
+#define PROCMAN_MAX 8            /* processes at a time */
+#define PROCMAN_MEM_KIB 256u      /* the most a process may have */
+#define PROCMAN_NAME_MAX 15u
+/* The user range the processes live in: one stride per process slot. */
+#define PROCMAN_BASE 0x20000000u
+#define PROCMAN_STRIDE 0x1000000u
+
+/* Its handles: 1 the endpoint requests arrive on (receive and grant), 3 its
+ * frames (read, write: PROCMAN_MAX * PROCMAN_MEM_KIB), 4 a send handle to
+ * the endpoint (badged copies are the processes' fault endpoints). */
+#define PROCMAN_H_ENDPOINT 1u
+#define PROCMAN_H_FRAMES 3u
+#define PROCMAN_H_SEND 4u
+void procman_main(const ms_start_t *start);
+
+#endif

@@ -396,7 +396,15 @@ static int sys_task_create(thread_t *t, arch_regs_t *r)
     rt_memcpy(name, &r->rdi, 8);
     rt_memcpy(name + 8, &r->rsi, 8);
     name[K_NAME_LEN - 1] = '\0';
-    if ((flags & ~(uint64_t)MS_TASK_DAEMON) || prio > MS_PRIO_MAX || !name[0] || size == 0 ||
+    task_t *old = NULL;
+    if (flags & MS_TASK_RESTART) {
+        handle_entry_t *e;
+        if (handle_lookup(&t->task->handles, r->r12, KOBJ_TASK, 0, &e) != MS_OK ||
+            ((task_t *)e->obj)->state == TASK_ALIVE || (r->r13 != MS_RESTART_EXCEPTION && r->r13 != MS_RESTART_KILLED))
+            return MS_E_INVAL;
+        old = (task_t *)e->obj;
+    }
+    if ((flags & ~(uint64_t)(MS_TASK_DAEMON | MS_TASK_RESTART)) || prio > MS_PRIO_MAX || !name[0] || size == 0 ||
         ((base | size) & (MS_PAGE_SIZE - 1)) || base < MS_USER_BASE || base >= MS_USER_END ||
         size > MS_USER_END - base)
         return MS_E_INVAL;
@@ -414,8 +422,14 @@ static int sys_task_create(thread_t *t, arch_regs_t *r)
     handle_install_at(&task->handles, MS_HANDLE_SELF, &task->obj, MS_RIGHTS_ALL, 0);
     ms_handle_t h;
     handle_install(&t->task->handles, &task->obj, MS_RIGHTS_ALL, 0, &h); /* room was checked */
-    k_trace_event_t *ev = trace_begin(K_EV_TASK_SPAWN, t, NULL);
-    if (ev) {
+    k_trace_event_t *ev = trace_begin(old ? K_EV_TASK_RESTART : K_EV_TASK_SPAWN, t, NULL);
+    if (ev && old) {
+        ev->a[0] = old->obj.id;
+        ev->a[1] = task->obj.id;
+        ev->a[2] = r->r13;
+        rt_memset(&ev->a[3], 0, 16);
+        rt_strlcpy((char *)&ev->a[3], task->name, 16);
+    } else if (ev) {
         ev->a[0] = task->obj.id;
         ev->a[1] = prio;
     }

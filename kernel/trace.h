@@ -39,6 +39,8 @@ typedef enum k_event_kind {
                          * or a task with no thread yet); a0 address, a1 pages, a2 rights, a3 frames id,
                          * a4 the task's id */
     K_EV_UNMAP,         /* as map; a0 address, a1 pages, a4 the task's id */
+    K_EV_TASK_RESTART,  /* actor made a task replacing an ended one: a0 old task id, a1 new task id,
+                         * a2 MS_RESTART_* reason, a3..a4 the name (16 bytes) */
     K_EV_COUNT
 } k_event_kind_t;
 

@@ -17,7 +17,7 @@ static const char *const kind_names[K_EV_COUNT] = {
     [K_EV_PREEMPT] = "preempt",         [K_EV_EXCEPTION] = "exception",
     [K_EV_NOTIFY] = "notify",           [K_EV_IO_UNCLAIMED] = "io.unclaimed",
     [K_EV_PAGEFAULT] = "pagefault",     [K_EV_MAP] = "map",
-    [K_EV_UNMAP] = "unmap",
+    [K_EV_UNMAP] = "unmap",             [K_EV_TASK_RESTART] = "task.restart",
 };
 
 /* ANSI colour per kind: lifecycle green, IPC cyan/blue, waits yellow, errors red. */
@@ -28,6 +28,7 @@ static const char *const kind_colors[K_EV_COUNT] = {
     [K_EV_IPC_WAIT] = "33",     [K_EV_SYSCALL_ERROR] = "31", [K_EV_PRINT] = "1",
     [K_EV_KERNEL_HALT] = "35", [K_EV_IRQ] = "95", [K_EV_PREEMPT] = "33", [K_EV_EXCEPTION] = "1;31", [K_EV_NOTIFY] = "36",
     [K_EV_IO_UNCLAIMED] = "31", [K_EV_PAGEFAULT] = "1;33", [K_EV_MAP] = "32", [K_EV_UNMAP] = "32",
+    [K_EV_TASK_RESTART] = "1;35",
 };
 
 static const char *const reason_names[K_REASON_COUNT] = {
@@ -176,6 +177,16 @@ unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_F
         out[n++] = field("pages", TF_UINT, ev->a[1]);
         out[n++] = field_str("rights", map_rights(ev->a[2]));
         out[n++] = field("frames", TF_UINT, ev->a[3]);
+        break;
+    case K_EV_TASK_RESTART:
+        out[n] = field("name", TF_TEXT, 0);
+        out[n].s = (const char *)&ev->a[3];
+        out[n++].n = (unsigned)rt_strnlen((const char *)&ev->a[3], 16);
+        out[n++] = field("old", TF_UINT, ev->a[0]);
+        out[n++] = field("new", TF_UINT, ev->a[1]);
+        out[n++] = field_str("reason", ev->a[2] == MS_RESTART_EXCEPTION ? "exception"
+                                       : ev->a[2] == MS_RESTART_KILLED  ? "killed"
+                                                                        : "?");
         break;
     case K_EV_UNMAP:
         out[n++] = field("task", TF_UINT, ev->a[4]);

@@ -60,7 +60,9 @@
  *  27  map_window         rdi=address rsi=pages            -  (pages 0: none)
  *  28  task_create        rdi,rsi=name (16 bytes) rdx=memory base
  *                         r10=memory size r8=priority ceiling
- *                         r9=flags (MS_TASK_DAEMON)        rdi=new task handle (all rights)
+ *                         r9=flags (MS_TASK_DAEMON, MS_TASK_RESTART)
+ *                         r12=the task it replaces, r13=why (MS_TASK_RESTART)
+ *                                                          rdi=new task handle (all rights)
  *  29  handle_give        rdi=task rsi=h rdx=rights        rdi=the handle's number in task
  *  30  reply_save         -                                rdi=reply handle (send right)
  *  31  reply_with         rdi=reply handle rsi=info w0..w7 [rbx]  -
@@ -97,7 +99,10 @@
  * range [base, base + size) is where its threads' stacks and IPC buffers may
  * lie; nothing is mapped), itself in its slot 0, no thread and no fault
  * handler: its creator maps memory into it (map, or a pager as its fault
- * handler, fault_handler) and starts it (thread_create). The ceiling may not
+ * handler, fault_handler) and starts it (thread_create). With
+ * MS_TASK_RESTART the new task replaces the ended task r12 names, for the
+ * reason in r13 (MS_RESTART_*): the trace records task.restart (MS_E_INVAL
+ * if r12 is no task or one still alive). The ceiling may not
  * exceed the creator's priority (MS_E_RIGHTS); a bad range, flag or empty
  * name is MS_E_INVAL. handle_give puts a copy of the caller's handle h, with
  * rights (a subset of h's), into task's table (MS_RIGHT_CONTROL on task):
@@ -311,7 +316,10 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
 #define MS_TASK_KILLED 2u
 
 /* task_create flags. */
-#define MS_TASK_DAEMON 0x1u /* the run may end while it waits */
+#define MS_TASK_DAEMON 0x1u  /* the run may end while it waits */
+#define MS_TASK_RESTART 0x2u /* it replaces an ended task (r12), for a reason (r13) */
+#define MS_RESTART_EXCEPTION 1u /* the old one raised an exception */
+#define MS_RESTART_KILLED 2u    /* the old one was killed */
 
 /* Handle rights (a bit set). A copy may only drop rights. */
 #define MS_RIGHT_SEND 0x1u

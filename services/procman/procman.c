@@ -111,15 +111,17 @@ static uint64_t equip(procman_t *pm, unsigned slot, ms_handle_t task)
     return err;
 }
 
-/* Starts (or restarts) the process of slot. */
-static uint64_t start(procman_t *pm, unsigned slot)
+/* Starts the process of slot; or restarts it, in place of the ended task
+ * old, for reason (MS_RESTART_*; the trace says task.restart). */
+static uint64_t start(procman_t *pm, unsigned slot, ms_handle_t old, uint64_t reason)
 {
     proc_t *p = &pm->procs[slot];
     uint64_t err = prepare_memory(pm, slot);
     if (err != MS_OK)
         return err;
     ms_handle_t task;
-    err = ms_task_create(p->prog->name, base_of(slot), mem_of(p), p->prog->prio, 0, &task);
+    err = ms_task_recreate(p->prog->name, base_of(slot), mem_of(p), p->prog->prio, reason ? MS_TASK_RESTART : 0,
+                           old, reason, &task);
     if (err != MS_OK)
         return err;
     if ((err = equip(pm, slot, task)) != MS_OK) {
@@ -188,7 +190,7 @@ static void spawn(procman_t *pm, ms_msg_t *m, uint64_t *w)
         ms_handle_close(p->given);
     *p = (proc_t){.pid = pm->next_pid++, .prog = prog, .args = {m->w[0], m->w[1], m->w[2]},
                   .given = ms_info_has_handle(m->info) ? (ms_handle_t)m->handle : 0};
-    w[0] = start(pm, (unsigned)slot);
+    w[0] = start(pm, (unsigned)slot, 0, 0);
     if (w[0] != MS_OK)
         p->state = PROC_FREE;
     w[1] = p->pid;
@@ -203,14 +205,16 @@ static void ended(procman_t *pm, unsigned slot)
     uint64_t state = MS_TASK_ALIVE, status = 0;
     if (ms_task_status(p->task, &state, &status) != MS_OK || state == MS_TASK_ALIVE)
         return;
-    ms_handle_close(p->task);
+    ms_handle_t old = p->task;
     int crashed = state == MS_TASK_KILLED && !p->unwanted;
     if (crashed && p->prog->policy == PROCMAN_RESTART && p->restarts < p->prog->max_restarts) {
         p->restarts++;
-        ms_printf("procman: %s (pid %u) %s: restart %u of %u\n", p->prog->name, p->pid,
-                  p->faulted ? "crashed" : "was killed", p->restarts, p->prog->max_restarts);
-        if (start(pm, slot) == MS_OK)
+        uint64_t err = start(pm, slot, old, p->faulted ? MS_RESTART_EXCEPTION : MS_RESTART_KILLED);
+        ms_handle_close(old);
+        if (err == MS_OK)
             return;
+    } else {
+        ms_handle_close(old);
     }
     p->state = PROC_ENDED;
     p->end_state = state;

@@ -226,6 +226,32 @@ START_TEST(task_watch_checks_its_arguments)
 }
 END_TEST
 
+START_TEST(a_restart_names_the_ended_task_it_replaces)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_CREATE, create_args("svc", BASE, SIZE, 5, 0)), MS_OK);
+    ms_handle_t old = (ms_handle_t)t->regs.rdi;
+    arch_regs_t again = create_args("svc", BASE, SIZE, 5, MS_TASK_RESTART);
+    again.r12 = old;
+    again.r13 = MS_RESTART_EXCEPTION;
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, again), MS_E_INVAL); /* still alive */
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_KILL, (arch_regs_t){.rdi = old}), MS_OK);
+    again.r13 = 9;
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TASK_CREATE, again), MS_E_INVAL); /* no such reason */
+    again.r13 = MS_RESTART_EXCEPTION;
+    fx_drop_events();
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_CREATE, again), MS_OK);
+    k_trace_event_t ev;
+    ck_assert(fx_find_event(K_EV_TASK_RESTART, &ev));
+    ck_assert_uint_eq(ev.actor_tid, thread_tid(t));
+    ck_assert_uint_eq(ev.a[0], task_of(t, old)->obj.id);
+    ck_assert_uint_eq(ev.a[1], task_of(t, (ms_handle_t)t->regs.rdi)->obj.id);
+    ck_assert_uint_eq(ev.a[2], MS_RESTART_EXCEPTION);
+    ck_assert_str_eq((const char *)&ev.a[3], "svc");
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("task");
@@ -241,6 +267,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, a_watched_task_signals_when_it_ends_and_reports_how);
     tcase_add_test(tc, an_exit_status_is_reported);
     tcase_add_test(tc, task_watch_checks_its_arguments);
+    tcase_add_test(tc, a_restart_names_the_ended_task_it_replaces);
     suite_add_tcase(s, tc);
     return s;
 }

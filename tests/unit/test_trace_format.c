@@ -404,6 +404,7 @@ START_TEST(every_kind_has_its_name)
         [K_EV_KERNEL_HALT] = "kernel.halt",   [K_EV_IRQ] = "irq",                     [K_EV_PREEMPT] = "preempt",
         [K_EV_EXCEPTION] = "exception", [K_EV_NOTIFY] = "notify", [K_EV_IO_UNCLAIMED] = "io.unclaimed",
         [K_EV_PAGEFAULT] = "pagefault", [K_EV_MAP] = "map", [K_EV_UNMAP] = "unmap",
+        [K_EV_TASK_RESTART] = "task.restart",
     };
     for (unsigned k = 0; k < K_EV_COUNT; k++) {
         ck_assert_ptr_nonnull(names[k]);

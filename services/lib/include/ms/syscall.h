@@ -249,20 +249,28 @@ static inline uint64_t ms_unmap(ms_handle_t task, uintptr_t addr, uint64_t pages
     return ms_syscall(MS_SYS_UNMAP, &r);
 }
 
-/* A new task called name (up to 15 characters) owning [base, base + size)
- * of the user window, nothing mapped, no thread yet; flags MS_TASK_DAEMON. */
-static inline uint64_t ms_task_create(const char *name, uintptr_t base, uint64_t size, uint8_t prio, uint64_t flags,
-                                      ms_handle_t *out)
+/* As ms_task_create; with MS_TASK_RESTART in flags the new task replaces the
+ * ended task old, for reason (MS_RESTART_*), and the trace says so. */
+static inline uint64_t ms_task_recreate(const char *name, uintptr_t base, uint64_t size, uint8_t prio, uint64_t flags,
+                                        ms_handle_t old, uint64_t reason, ms_handle_t *out)
 {
     uint64_t words[2] = {0, 0};
     char *w = (char *)words;
     for (unsigned i = 0; i < 15 && name[i]; i++)
         w[i] = name[i];
-    ms_sysregs_t r = {.rdi = words[0], .rsi = words[1], .w = {base, size, prio, flags}};
+    ms_sysregs_t r = {.rdi = words[0], .rsi = words[1], .w = {base, size, prio, flags, old, reason}};
     uint64_t err = ms_syscall(MS_SYS_TASK_CREATE, &r);
     if (err == MS_OK)
         *out = (ms_handle_t)r.rdi;
     return err;
+}
+
+/* A new task called name (up to 15 characters) owning [base, base + size)
+ * of the user window, nothing mapped, no thread yet; flags MS_TASK_DAEMON. */
+static inline uint64_t ms_task_create(const char *name, uintptr_t base, uint64_t size, uint8_t prio, uint64_t flags,
+                                      ms_handle_t *out)
+{
+    return ms_task_recreate(name, base, size, prio, flags, 0, 0, out);
 }
 
 /* Puts a copy of handle h with rights into task's table; *out is its number there. */

@@ -451,8 +451,14 @@ static int sys_handle_give(thread_t *t, arch_regs_t *r)
         return MS_E_INVAL;
     if (rights & ~(uint64_t)e->rights)
         return MS_E_RIGHTS;
-    ms_handle_t h;
-    if ((err = handle_install(&task->handles, e->obj, (uint32_t)rights, e->badge, &h)) == MS_OK)
+    ms_handle_t h = (ms_handle_t)r->r10;
+    if (r->r10 >= MS_HANDLES_PER_TASK)
+        return MS_E_INVAL;
+    if (r->r10)
+        err = handle_install_at(&task->handles, h, e->obj, (uint32_t)rights, e->badge);
+    else
+        err = handle_install(&task->handles, e->obj, (uint32_t)rights, e->badge, &h);
+    if (err == MS_OK)
         r->rdi = h;
     return err;
 }

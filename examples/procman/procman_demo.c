@@ -3,14 +3,18 @@
  * exits with the status it was given, a crasher that the manager restarts
  * twice and then leaves dead, and a sleeper that it kills; it waits for each
  * and checks how it ended, lists the processes, and checks that malformed
- * requests get their errors.
+ * requests get their errors. A registrar registers a name and crashes:
+ * procman has the name server forget its names, so that its restart can
+ * register the name again, and after its last death the name is gone.
  */
+#include "ms/names.h"
 #include "ms/print.h"
 #include "ms/procman.h"
 #include "scenarios.h"
 
 #define H_PROCMAN 1
 #define H_QUIET 2 /* an endpoint nobody sends to: the sleeper waits on it for ever */
+#define H_NAMES 3 /* init's handle to the name server */
 
 static void worker(const ms_start_t *start)
 {
@@ -34,10 +38,26 @@ static void sleeper(const ms_start_t *start)
     ms_exit(1);
 }
 
+static void registrar(const ms_start_t *start)
+{
+    ms_names_t n = {.ep = PROCMAN_SLOT_NAMES, .ipc_buffer = (char *)(uintptr_t)start->ipc_buffer};
+    ms_handle_t own;
+    uint64_t err = ms_endpoint_create(&own);
+    if (err == MS_OK)
+        err = ms_names_register(&n, "/svc/registrar", own, MS_RIGHT_SEND);
+    ms_printf("%s: registered /svc/registrar: %s\n", start->name, ms_error_name(err));
+    if (err != MS_OK)
+        ms_exit(1);
+    *(volatile int *)(uintptr_t)0xdead0000u = 1; /* and crash */
+    ms_exit(0);
+}
+
 static const procman_program_t programs[] = {
     {.name = "worker", .entry = worker, .mem_kib = 64, .prio = 10, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "crasher", .entry = crasher, .mem_kib = 64, .prio = 10, .policy = PROCMAN_RESTART, .max_restarts = 2},
     {.name = "sleeper", .entry = sleeper, .mem_kib = 64, .prio = 10, .policy = PROCMAN_RESTART, .max_restarts = 5},
+    {.name = "registrar", .entry = registrar, .mem_kib = 64, .prio = 10, .policy = PROCMAN_RESTART,
+     .max_restarts = 1},
 };
 
 /* A call to procman: label, up to three words, name as payload, a handle. */
@@ -91,6 +111,10 @@ static void init(const ms_start_t *start)
     int ok = run_and_wait(start, "worker", 7, 0, 0, MS_TASK_EXITED, 7, 0);
     ok &= run_and_wait(start, "crasher", 0, 0, 0, MS_TASK_KILLED, (uint64_t)-1, 2);
     ok &= run_and_wait(start, "sleeper", 0, H_QUIET, 1, MS_TASK_KILLED, (uint64_t)-1, 0);
+    ok &= run_and_wait(start, "registrar", 0, 0, 0, MS_TASK_KILLED, (uint64_t)-1, 1);
+    ms_names_t names = {.ep = H_NAMES, .ipc_buffer = (char *)(uintptr_t)start->ipc_buffer};
+    ms_handle_t gone;
+    ok &= check("a dead registrar's name", ms_names_lookup(&names, "/svc/registrar", &gone), MS_E_NOTFOUND);
     ms_msg_t m;
     uint64_t none[3] = {0, 0, 0}, bogus[1] = {999};
     ok &= check("spawn of no such program", ask(start, PROCMAN_SPAWN, 3, none, "nosuch", 0, &m), MS_E_NOTFOUND);
@@ -106,10 +130,10 @@ static void init(const ms_start_t *start)
 const ms_manifest_t scenario_procman = {
     .name = "procman",
     .description = "a process manager spawns, waits for, kills and restarts processes (a crasher twice)",
-    .endpoints = 2,
+    .endpoints = 3,
     .nframes = 1,
     .frames_kib = {PROCMAN_MAX * PROCMAN_MEM_KIB},
-    .ntasks = 2,
+    .ntasks = 3,
     .tasks = {
         {.name = "procman", .entry = procman_main, .prio = 20, .daemon = 1,
          .arg = {(uint64_t)(uintptr_t)programs, sizeof programs / sizeof programs[0], 20},
@@ -117,10 +141,18 @@ const ms_manifest_t scenario_procman = {
                       .rights = MS_RIGHT_RECV | MS_RIGHT_GRANT},
                      {.slot = PROCMAN_H_FRAMES, .type = MS_OBJ_FRAMES, .index = 0,
                       .rights = MS_RIGHT_READ | MS_RIGHT_WRITE},
-                     {.slot = PROCMAN_H_SEND, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_SEND}}},
+                     {.slot = PROCMAN_H_SEND, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_SEND},
+                     {.slot = PROCMAN_H_NAMES, .type = MS_OBJ_ENDPOINT, .index = 2,
+                      .rights = MS_RIGHT_SEND | MS_RIGHT_GRANT},
+                     {.slot = PROCMAN_H_NAMES_ADMIN, .type = MS_OBJ_ENDPOINT, .index = 2, .rights = MS_RIGHT_SEND,
+                      .badge = NAMES_ADMIN}}},
         {.name = "init", .entry = init, .prio = 10,
          .handles = {{.slot = H_PROCMAN, .type = MS_OBJ_ENDPOINT, .index = 0,
                       .rights = MS_RIGHT_SEND | MS_RIGHT_GRANT},
-                     {.slot = H_QUIET, .type = MS_OBJ_ENDPOINT, .index = 1, .rights = MS_RIGHTS_ALL}}},
+                     {.slot = H_QUIET, .type = MS_OBJ_ENDPOINT, .index = 1, .rights = MS_RIGHTS_ALL},
+                     {.slot = H_NAMES, .type = MS_OBJ_ENDPOINT, .index = 2, .rights = MS_RIGHT_SEND | MS_RIGHT_GRANT}}},
+        {.name = "names", .entry = names_main, .prio = 30, .daemon = 1,
+         .handles = {{.slot = NAMES_H_ENDPOINT, .type = MS_OBJ_ENDPOINT, .index = 2,
+                      .rights = MS_RIGHT_RECV | MS_RIGHT_GRANT}}},
     },
 };

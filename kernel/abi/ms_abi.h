@@ -63,7 +63,8 @@
  *                         r9=flags (MS_TASK_DAEMON, MS_TASK_RESTART)
  *                         r12=the task it replaces, r13=why (MS_TASK_RESTART)
  *                                                          rdi=new task handle (all rights)
- *  29  handle_give        rdi=task rsi=h rdx=rights        rdi=the handle's number in task
+ *  29  handle_give        rdi=task rsi=h rdx=rights
+ *                         r10=slot (0: the lowest free)    rdi=the handle's number in task
  *  30  reply_save         -                                rdi=reply handle (send right)
  *  31  reply_with         rdi=reply handle rsi=info w0..w7 [rbx]  -
  *  32  task_watch         rdi=task rsi=notification rdx=bits  - (rsi=MS_NO_HANDLE: none)
@@ -105,9 +106,11 @@
  * if r12 is no task or one still alive). The ceiling may not
  * exceed the creator's priority (MS_E_RIGHTS); a bad range, flag or empty
  * name is MS_E_INVAL. handle_give puts a copy of the caller's handle h, with
- * rights (a subset of h's), into task's table (MS_RIGHT_CONTROL on task):
- * how a creator hands a new task what it needs. MS_E_FULL if task's table
- * is full, MS_E_DEAD if it has ended.
+ * rights (a subset of h's), into task's table (MS_RIGHT_CONTROL on task), at
+ * the given slot (1..63, free) or the lowest free one: how a creator hands a
+ * new task what it needs where the program expects it. MS_E_FULL if task's
+ * table is full, MS_E_INVAL if the slot is taken or out of range, MS_E_DEAD
+ * if the task has ended.
  *
  * Watching tasks. task_watch (MS_RIGHT_CONTROL on the task, MS_RIGHT_SEND on
  * the notification, bits not 0) has the kernel signal the notification with

@@ -12,6 +12,7 @@
  */
 #include "ms/procman.h"
 
+#include "ms/names.h"
 #include "ms/print.h"
 #include "ms_manifest.h"
 #include "rt.h"
@@ -47,6 +48,7 @@ typedef struct procman {
     uintptr_t scratch; /* where procman maps a process's memory to prepare it */
     uint64_t seed;
     char *ipc_buffer;
+    int has_names; /* handles 5 and 6 reach a name server */
 } procman_t;
 
 static uintptr_t base_of(unsigned slot)
@@ -85,7 +87,29 @@ static uint64_t prepare_memory(procman_t *pm, unsigned slot)
     return ms_unmap(MS_HANDLE_SELF, pm->scratch, pages);
 }
 
-/* Gives the task its memory, fault handler, watch, handle and thread. */
+/* The process's own handle to the name server, badged with its pid. */
+static uint64_t give_names(ms_handle_t task, uint32_t pid)
+{
+    ms_handle_t own, h;
+    uint32_t rights = MS_RIGHT_SEND | MS_RIGHT_GRANT;
+    uint64_t err = ms_handle_copy(PROCMAN_H_NAMES, rights, PROCMAN_NAMES_BADGE(pid), &own);
+    if (err != MS_OK)
+        return err;
+    err = ms_handle_give_at(task, own, rights, PROCMAN_SLOT_NAMES, &h);
+    ms_handle_close(own);
+    return err;
+}
+
+/* The name server forgets the names of a process that died. */
+static void forget_names(const procman_t *pm, uint32_t pid)
+{
+    if (!pm->has_names)
+        return;
+    ms_msg_t m = {.info = ms_info(NAMES_FORGET, 1, 0, 0), .w = {PROCMAN_NAMES_BADGE(pid)}};
+    ms_call(PROCMAN_H_NAMES_ADMIN, &m);
+}
+
+/* Gives the task its memory, fault handler, watch, handles and thread. */
 static uint64_t equip(procman_t *pm, unsigned slot, ms_handle_t task)
 {
     proc_t *p = &pm->procs[slot];
@@ -101,7 +125,9 @@ static uint64_t equip(procman_t *pm, unsigned slot, ms_handle_t task)
         err = ms_task_watch(task, pm->ended, 1ull << slot);
     uint64_t type, rights, badge;
     if (err == MS_OK && p->given && (err = ms_handle_info(p->given, &type, &rights, &badge)) == MS_OK)
-        err = ms_handle_give(task, p->given, (uint32_t)rights, &h);
+        err = ms_handle_give_at(task, p->given, (uint32_t)rights, PROCMAN_SLOT_GIVEN, &h);
+    if (err == MS_OK && pm->has_names)
+        err = give_names(task, p->pid);
     if (err == MS_OK)
         err = ms_thread_create(task, (void (*)(uint64_t))(uintptr_t)p->prog->entry,
                                (void *)(base + mem_of(p) - STACK_BYTES), STACK_BYTES, (void *)(base + MS_PAGE_SIZE),
@@ -206,6 +232,7 @@ static void ended(procman_t *pm, unsigned slot)
     if (ms_task_status(p->task, &state, &status) != MS_OK || state == MS_TASK_ALIVE)
         return;
     ms_handle_t old = p->task;
+    forget_names(pm, p->pid);
     int crashed = state == MS_TASK_KILLED && !p->unwanted;
     if (crashed && p->prog->policy == PROCMAN_RESTART && p->restarts < p->prog->max_restarts) {
         p->restarts++;
@@ -337,6 +364,8 @@ void procman_main(const ms_start_t *start)
         .seed = start->seed,
         .ipc_buffer = (char *)(uintptr_t)start->ipc_buffer,
     };
+    uint64_t type = 0, rights, badge;
+    pm.has_names = ms_handle_info(PROCMAN_H_NAMES, &type, &rights, &badge) == MS_OK && type == MS_OBJ_ENDPOINT;
     uint64_t err = start_watcher(&pm, start);
     if (err != MS_OK) {
         ms_printf("%s: cannot start its watcher (%s)\n", start->name, ms_error_name(err));

@@ -226,6 +226,23 @@ START_TEST(task_watch_checks_its_arguments)
 }
 END_TEST
 
+START_TEST(handle_give_puts_the_copy_in_the_slot_asked_for)
+{
+    fx_reset();
+    thread_t *t = running("maker", 10);
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TASK_CREATE, create_args("child", BASE, SIZE, 5, 0)), MS_OK);
+    ms_handle_t h = (ms_handle_t)t->regs.rdi;
+    ms_handle_t ep = fx_endpoint(t->task, MS_RIGHT_SEND);
+    arch_regs_t r = {.rdi = h, .rsi = ep, .rdx = MS_RIGHT_SEND, .r10 = 5};
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_HANDLE_GIVE, r), MS_OK);
+    ck_assert_uint_eq(t->regs.rdi, 5);
+    ck_assert_ptr_nonnull(task_of(t, h)->handles.slot[5].obj);
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_HANDLE_GIVE, r), MS_E_INVAL); /* taken now */
+    r.r10 = MS_HANDLES_PER_TASK;
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_HANDLE_GIVE, r), MS_E_INVAL);
+}
+END_TEST
+
 START_TEST(a_restart_names_the_ended_task_it_replaces)
 {
     fx_reset();
@@ -268,6 +285,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, an_exit_status_is_reported);
     tcase_add_test(tc, task_watch_checks_its_arguments);
     tcase_add_test(tc, a_restart_names_the_ended_task_it_replaces);
+    tcase_add_test(tc, handle_give_puts_the_copy_in_the_slot_asked_for);
     suite_add_tcase(s, tc);
     return s;
 }

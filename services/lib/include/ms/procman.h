@@ -60,10 +60,24 @@ typedef struct procman_program {
 
 /* Its handles: 1 the endpoint requests arrive on (receive and grant), 3 its
  * frames (read, write: PROCMAN_MAX * PROCMAN_MEM_KIB), 4 a send handle to
- * the endpoint (badged copies are the processes' fault endpoints). */
+ * the endpoint (badged copies are the processes' fault endpoints), and if
+ * there is a name server: 5 its endpoint (send, grant, no badge) and 6 the
+ * same with badge NAMES_ADMIN.
+ *
+ * A process finds in its slot 1 the handle its spawn carried, and in slot 2
+ * (when procman has a name server) a handle to the name server badged
+ * PROCMAN_NAMES_BADGE(pid): the names it registers are its own, and procman
+ * makes the name server forget them when the process dies, before a
+ * restart too, so that the new instance can register them again. */
 #define PROCMAN_H_ENDPOINT 1u
 #define PROCMAN_H_FRAMES 3u
 #define PROCMAN_H_SEND 4u
+#define PROCMAN_H_NAMES 5u
+#define PROCMAN_H_NAMES_ADMIN 6u
+#define PROCMAN_NAMES_BADGE(pid) (0x1000u + (pid))
+/* The slots of a process's table that procman fills. */
+#define PROCMAN_SLOT_GIVEN 1u
+#define PROCMAN_SLOT_NAMES 2u
 void procman_main(const ms_start_t *start);
 
 #endif

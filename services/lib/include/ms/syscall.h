@@ -273,14 +273,22 @@ static inline uint64_t ms_task_create(const char *name, uintptr_t base, uint64_t
     return ms_task_recreate(name, base, size, prio, flags, 0, 0, out);
 }
 
-/* Puts a copy of handle h with rights into task's table; *out is its number there. */
-static inline uint64_t ms_handle_give(ms_handle_t task, ms_handle_t h, uint32_t rights, ms_handle_t *out)
+/* Puts a copy of handle h with rights into task's table at slot (1..63, free;
+ * 0: the lowest free); *out is its number there. */
+static inline uint64_t ms_handle_give_at(ms_handle_t task, ms_handle_t h, uint32_t rights, ms_handle_t slot,
+                                         ms_handle_t *out)
 {
-    ms_sysregs_t r = {.rdi = task, .rsi = h, .w = {rights}};
+    ms_sysregs_t r = {.rdi = task, .rsi = h, .w = {rights, slot}};
     uint64_t err = ms_syscall(MS_SYS_HANDLE_GIVE, &r);
     if (err == MS_OK)
         *out = (ms_handle_t)r.rdi;
     return err;
+}
+
+/* As ms_handle_give_at, in the lowest free slot. */
+static inline uint64_t ms_handle_give(ms_handle_t task, ms_handle_t h, uint32_t rights, ms_handle_t *out)
+{
+    return ms_handle_give_at(task, h, rights, 0, out);
 }
 
 /* Signal ntfn with bits when task ends. */

@@ -17,6 +17,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_cow,
     &scenario_names,
     &scenario_procman,
+    &scenario_terminal,
     &scenario_bench_ipc,
     0,
 };

@@ -1,0 +1,71 @@
+/*
+ * terminal: the console service (services/console) between standard input
+ * and two tasks. A greeter writes a banner; a talker reads lines (its reads
+ * wait in the service until a line comes) and answers each, until "quit".
+ * `printf 'hello\nquit\n' | microsim terminal`.
+ */
+#include "ms/console.h"
+#include "ms/print.h"
+#include "rt.h"
+#include "scenarios.h"
+
+#define H_CONSOLE 1
+#define COM1 0x3f8
+
+static ms_console_t console_of(const ms_start_t *start)
+{
+    return (ms_console_t){.ep = H_CONSOLE, .ipc_buffer = (char *)(uintptr_t)start->ipc_buffer};
+}
+
+static void greeter(const ms_start_t *start)
+{
+    ms_console_t c = console_of(start);
+    static const char banner[] = "microsim terminal: type a line, or quit\n";
+    uint64_t err = ms_console_write(&c, banner, sizeof banner - 1);
+    ms_exit(err == MS_OK ? 0 : 1);
+}
+
+static void talker(const ms_start_t *start)
+{
+    ms_console_t c = console_of(start);
+    char line[CONSOLE_LINE_MAX + 1], answer[CONSOLE_LINE_MAX + 64];
+    unsigned lines = 0;
+    for (;;) {
+        uint64_t err = ms_console_read(&c, line, sizeof line);
+        if (err != MS_OK) {
+            ms_printf("%s: read failed (%s)\n", start->name, ms_error_name(err));
+            ms_exit(1);
+        }
+        if (rt_strcmp(line, "quit") == 0)
+            break;
+        lines++;
+        int n = rt_snprintf(answer, sizeof answer, "line %u: \"%s\" (%u bytes)\n", lines, line,
+                            (unsigned)rt_strlen(line));
+        ms_console_write(&c, answer, (unsigned)n);
+    }
+    ms_printf("%s: %u lines, then quit\n", start->name, lines);
+    ms_exit(0);
+}
+
+const ms_manifest_t scenario_terminal = {
+    .name = "terminal",
+    .description = "the console service: a greeter's banner, a talker answering each input line until quit",
+    .endpoints = 1,
+    .notifications = 1,
+    .nioports = 1,
+    .ioports = {{.first = COM1, .last = COM1 + 7}},
+    .ntasks = 3,
+    .tasks = {
+        {.name = "console", .entry = console_main, .prio = 50, .daemon = 1, .arg = {50},
+         .handles = {{.slot = CONSOLE_H_ENDPOINT, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_RECV},
+                     {.slot = CONSOLE_H_PORTS, .type = MS_OBJ_IOPORT, .index = 0, .rights = MS_RIGHT_SEND},
+                     {.slot = CONSOLE_H_IRQ, .type = MS_OBJ_IRQ, .index = 4, .rights = MS_RIGHT_CONTROL},
+                     {.slot = CONSOLE_H_NTFN, .type = MS_OBJ_NOTIFICATION, .index = 0,
+                      .rights = MS_RIGHT_SEND | MS_RIGHT_RECV},
+                     {.slot = CONSOLE_H_SEND, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_SEND}}},
+        {.name = "greeter", .entry = greeter, .prio = 20,
+         .handles = {{.slot = H_CONSOLE, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_SEND}}},
+        {.name = "talker", .entry = talker, .prio = 10,
+         .handles = {{.slot = H_CONSOLE, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_SEND}}},
+    },
+};

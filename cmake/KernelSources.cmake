@@ -8,6 +8,7 @@ set(MS_RT_SOURCES rt/mem.c rt/str.c rt/fmt.c)
 
 # The portable kernel core: no host header, no #ifdef for the target.
 set(MS_KERNEL_SOURCES
+  kernel/alarm.c
   kernel/aspace.c
   kernel/boot.c
   kernel/cpu.c
@@ -46,7 +47,7 @@ set(MS_KERNEL_INCLUDES kernel kernel/abi rt/include)
 
 # The user library every program links (system call stubs, ms_printf).
 set(MS_USERLIB_SOURCES services/lib/print.c services/lib/errors.c services/lib/names_client.c
-  services/lib/console_client.c services/console/console.c
+  services/lib/console_client.c services/console/console.c services/timer/timer.c
   services/pager/pager.c services/names/names.c services/names/names_core.c services/procman/procman.c)
 
 # The scenario programs and their boot manifests (user code).
@@ -72,6 +73,7 @@ set(MS_EXAMPLE_SOURCES
   examples/names/names_demo.c
   examples/procman/procman_demo.c
   examples/terminal/terminal.c
+  examples/timer/timer_demo.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)

@@ -18,6 +18,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_names,
     &scenario_procman,
     &scenario_terminal,
+    &scenario_timer,
     &scenario_bench_ipc,
     0,
 };

@@ -1,6 +1,7 @@
 /* Kernel entries and the common exit path. */
 #include "entry.h"
 
+#include "alarm.h"
 #include "arch/arch.h"
 #include "cpu.h"
 #include "exception.h"
@@ -118,8 +119,9 @@ static void idle(k_cpu_t *cpu)
     reap(cpu);
     trace_drain();
     uint16_t lines = interrupt_can_wake();
-    if (lines)
-        arch_idle(lines);
+    uint64_t until = alarm_next();
+    if (lines || until)
+        arch_idle(lines, until);
     if (halt_waiting_tasks() > 0)
         k_halt(1, K_REASON_DEADLOCK);
     k_halt(halt_status(), K_REASON_IDLE);

@@ -13,6 +13,7 @@
 #include "object/endpoint.h"
 #include "object/frames.h"
 #include "object/reply.h"
+#include "alarm.h"
 #include "mapdb.h"
 #include "paging.h"
 #include "object/ioport.h"
@@ -345,6 +346,9 @@ static void count_liveness(void)
     for (unsigned i = 0; i < IRQ_LINES; i++) /* a binding holds its notification */
         if (irq_pool_at(i) && irq_pool_at(i)->ntfn)
             irq_pool_at(i)->ntfn->obj.counted++;
+    for (unsigned i = 0; i < K_MAX_ALARMS; i++) /* so does a pending alarm */
+        if (alarm_notification_at(i))
+            alarm_notification_at(i)->obj.counted++;
     for (unsigned i = 0; i < K_MAX_FRAMES_OBJECTS; i++) { /* mapped pages hold theirs, the kernel its image */
         frames_t *f = frames_pool_at(i);
         if (f)

@@ -2,6 +2,7 @@
 #include "kobject.h"
 
 #include "object/endpoint.h"
+#include "alarm.h"
 #include "mapdb.h"
 #include "object/frames.h"
 #include "object/reply.h"
@@ -23,6 +24,7 @@ void kobject_pools_reset(void)
     frames_pool_reset();
     reply_pool_reset();
     mapdb_reset(); /* the derivations between mapped pages go with the frames */
+    alarm_reset(); /* alarms hold notifications */
 }
 
 void kobject_init(kobject_t *obj, kobject_type_t type, uint32_t id)

@@ -1,6 +1,8 @@
 /* System calls: the table from number to handler, and the handlers that are not IPC. */
 #include "syscall.h"
 
+#include "alarm.h"
+#include "arch/arch.h"
 #include "boot.h"
 #include "cpu.h"
 #include "handle.h"
@@ -506,6 +508,18 @@ static int sys_task_status(thread_t *t, arch_regs_t *r)
     return MS_OK;
 }
 
+/* alarm(notification, bits, delay): see ms_abi.h. */
+static int sys_alarm(thread_t *t, arch_regs_t *r)
+{
+    handle_entry_t *e;
+    int err = handle_lookup(&t->task->handles, r->rdi, KOBJ_NOTIFICATION, MS_RIGHT_SEND, &e);
+    if (err != MS_OK)
+        return err;
+    if (r->rsi == 0 || r->rdx > MS_ALARM_MAX_NS)
+        return MS_E_INVAL;
+    return alarm_set(K_CONTAINER_OF(e->obj, notification_t, obj), r->rsi, arch_time_ns() + r->rdx);
+}
+
 static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_DEBUG_WRITE] = sys_debug_write,
     [MS_SYS_EXIT] = sys_exit,
@@ -541,6 +555,7 @@ static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_REPLY_WITH] = sys_reply_with,
     [MS_SYS_TASK_WATCH] = sys_task_watch,
     [MS_SYS_TASK_STATUS] = sys_task_status,
+    [MS_SYS_ALARM] = sys_alarm,
 };
 
 static const char *const names[MS_SYS_COUNT] = {
@@ -578,6 +593,7 @@ static const char *const names[MS_SYS_COUNT] = {
     [MS_SYS_REPLY_WITH] = "reply_with",
     [MS_SYS_TASK_WATCH] = "task_watch",
     [MS_SYS_TASK_STATUS] = "task_status",
+    [MS_SYS_ALARM] = "alarm",
 };
 
 static const char *const error_names[MS_ERROR_COUNT] = {

@@ -1,6 +1,7 @@
 /* Kernel time: slices and preemption, driven by IRQ 0. */
 #include "timer.h"
 
+#include "alarm.h"
 #include "arch/arch.h"
 #include "cpu.h"
 #include "dev/pic.h"
@@ -29,6 +30,7 @@ void timer_switch(thread_t *prev, thread_t *next)
 
 void timer_tick(void)
 {
+    alarm_fire(arch_time_ns());
     thread_t *t = k_cpu()->current;
     if (!t || t->state != THREAD_RUNNING)
         return;

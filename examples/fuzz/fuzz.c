@@ -250,7 +250,7 @@ static const struct {
     {MS_SYS_IRQ_BIND, 8},     {MS_SYS_IRQ_ACK, 8},        {MS_SYS_FAULT_HANDLER, 6},
     {MS_SYS_MAP, 6},          {MS_SYS_UNMAP, 6},          {MS_SYS_PROTECT, 6},       {MS_SYS_MAP_WINDOW, 10},
     {MS_SYS_TASK_CREATE, 3},  {MS_SYS_HANDLE_GIVE, 8},    {MS_SYS_REPLY_SAVE, 20},   {MS_SYS_REPLY_WITH, 20},
-    {MS_SYS_TASK_WATCH, 6},   {MS_SYS_TASK_STATUS, 6},
+    {MS_SYS_TASK_WATCH, 6},   {MS_SYS_TASK_STATUS, 6},    {MS_SYS_ALARM, 6},
     {FUZZ_RAISE, 3}, /* not a call: a CPU exception */
 };
 
@@ -333,6 +333,7 @@ static void fuzz_one(fthread_t *ft)
         if (ms_notification_create(&h) == MS_OK)
             remember(ft->sh, h);
         break;
+    case MS_SYS_ALARM:
     case MS_SYS_TASK_WATCH:
     case MS_SYS_TASK_STATUS:
     case MS_SYS_SIGNAL:

@@ -70,6 +70,7 @@
  *  32  task_watch         rdi=task rsi=notification rdx=bits  - (rsi=MS_NO_HANDLE: none)
  *  33  task_status        rdi=task                         rdi=MS_TASK_ALIVE/_EXITED/_KILLED
  *                                                          rsi=exit status (-1 if killed)
+ *  34  alarm              rdi=notification rsi=bits rdx=delay in ns  -
  *
  * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
  * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
@@ -116,6 +117,13 @@
  * the notification, bits not 0) has the kernel signal the notification with
  * bits when the task ends, by exit, kill or fault; MS_E_DEAD if it has ended
  * already. task_status (any right) tells whether it lives and how it ended.
+ *
+ * Alarms. alarm (MS_RIGHT_SEND on the notification, bits not 0) has the
+ * clock's tick signal the notification with bits once delay ns have passed:
+ * at the first tick (1 ms apart) at or after then. MS_E_INVAL if delay is
+ * over MS_ALARM_MAX_NS (an hour) or bits are 0; MS_E_NOMEM if the kernel's
+ * alarms (64) are all pending. A sleeping system's clock goes on to
+ * the next alarm, on every clock.
  *
  * Deferred replies. A server that cannot answer a call now saves the reply
  * it owes (reply_save: MS_E_NOREPLY if it owes none, MS_E_FULL, MS_E_NOMEM)
@@ -193,6 +201,7 @@ enum ms_syscall {
     MS_SYS_REPLY_WITH = 31,
     MS_SYS_TASK_WATCH = 32,
     MS_SYS_TASK_STATUS = 33,
+    MS_SYS_ALARM = 34,
     MS_SYS_COUNT
 };
 
@@ -287,6 +296,8 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
         return handle | MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_DEAD);
     case MS_SYS_TASK_STATUS:
         return MS_R(MS_OK) | MS_R(MS_E_BADHANDLE);
+    case MS_SYS_ALARM:
+        return handle | MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_NOMEM);
     default:
         return MS_R(MS_E_NOSYS);
     }
@@ -312,6 +323,9 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
 #define MS_FAULT_RESUME 1u
 #define MS_FAULT_KILL 2u
 #define MS_NO_HANDLE UINT64_MAX
+
+/* The longest delay an alarm may have: an hour. */
+#define MS_ALARM_MAX_NS 3600000000000ull
 
 /* task_status states. */
 #define MS_TASK_ALIVE 0u

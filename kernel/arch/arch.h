@@ -66,10 +66,12 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
 
 /* Nothing is ready to run: wait, with interrupts enabled, for an interrupt,
  * which arrives as an ordinary kernel entry (k_interrupt_entry, so this does
- * not return). wake_lines are the IRQ lines that would wake a thread. Returns
- * only if none of their devices can ever raise them (a simulated device whose
- * input ended); the kernel then stops the machine. */
-void arch_idle(uint16_t wake_lines);
+ * not return). wake_lines are the IRQ lines that would wake a thread; until_ns,
+ * if not 0, a time at which the clock's tick will (an alarm), so the clock
+ * must go on until then. Returns only if nothing can ever wake a thread (a
+ * simulated device whose input ended, and no alarm); the kernel then stops
+ * the machine. */
+void arch_idle(uint16_t wake_lines, uint64_t until_ns);
 
 /* Stops the machine with an exit status (0 done, 1 failure). Never returns. */
 __attribute__((noreturn)) void arch_halt(int status);

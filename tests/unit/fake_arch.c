@@ -29,9 +29,10 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
     regs->rdi = arg;
 }
 
-void arch_idle(uint16_t wake_lines)
+void arch_idle(uint16_t wake_lines, uint64_t until_ns)
 {
     (void)wake_lines;
+    (void)until_ns;
 }
 
 void arch_halt(int status)

@@ -133,7 +133,7 @@ START_TEST(every_call_and_error_has_a_name)
         "wait",         "poll",        "irq_bind",        "irq_ack",
         "map",          "unmap",       "protect",         "map_window",
         "task_create",  "handle_give", "reply_save",      "reply_with",
-        "task_watch",   "task_status",
+        "task_watch",   "task_status", "alarm",
     };
     for (unsigned nr = 0; nr < MS_SYS_COUNT; nr++)
         ck_assert_str_eq(syscall_name(nr), calls[nr]);

@@ -173,17 +173,41 @@ static int feed_console(void)
     return 1;
 }
 
+/* An alarm is due at until_ns: time goes on to it, and the PIT's IRQ 0
+ * takes the kernel's tick there (which fires the alarm). On the virtual and
+ * step clocks nothing else happens in between, so the clock jumps straight
+ * to the alarm (the PIT plays the edges it missed as one IRQ 0, as an 8259
+ * would with interrupts off), or to the next edge if the alarm is due
+ * already; on the host clock the CPU sleeps until the host timer's signal. */
+static void wait_for_tick(uint64_t until_ns)
+{
+    if (m.clock.kind == HW_CLOCK_HOST) {
+        struct timespec t = {.tv_sec = 0, .tv_nsec = 100000};
+        nanosleep(&t, NULL);
+    } else if (m.clock.now_ns < until_ns) {
+        m.clock.now_ns = until_ns;
+    } else {
+        uint64_t ns = hw_pit_next_event_ns(&m.pc.pit);
+        if (ns != HW_PIT_NEVER)
+            m.clock.now_ns += ns ? ns : 1;
+    }
+    sync_devices();
+}
+
 /* The idle CPU waits for the next interrupt that can wake a thread. On the
  * virtual clock nothing else happens in between: the only source of such
  * interrupts is COM1's input, read now (real hardware would sit in hlt until
  * a key arrives). Returns when none can come any more. */
-void arch_idle(uint16_t wake_lines)
+void arch_idle(uint16_t wake_lines, uint64_t until_ns)
 {
     for (;;) {
         if (hw_pic_pending(&m.pc.pic))
             hw_cpu_restart(interrupt_vector, (void *)(uintptr_t)hw_pic_ack(&m.pc.pic));
-        if (!(wake_lines & (1u << HW_UART_COM1_IRQ)) || !feed_console())
+        if ((wake_lines & (1u << HW_UART_COM1_IRQ)) && feed_console())
+            continue;
+        if (!until_ns)
             return;
+        wait_for_tick(until_ns);
     }
 }
 

@@ -71,9 +71,10 @@ void arch_regs_init(arch_regs_t *regs, uintptr_t entry, uintptr_t stack_top, uin
 /* The kernel idles only when an interrupt can wake a thread: wait for it
  * with interrupts on. It arrives through the IDT as a kernel entry
  * (x86_trap), which starts over on an empty kernel stack. */
-void arch_idle(uint16_t wake_lines)
+void arch_idle(uint16_t wake_lines, uint64_t until_ns)
 {
     (void)wake_lines;
+    (void)until_ns; /* the PIT's ticks come on their own */
     for (;;)
         __asm__ volatile("sti; hlt; cli");
 }

@@ -310,6 +310,13 @@ static inline uint64_t ms_task_status(ms_handle_t task, uint64_t *state, uint64_
     return err;
 }
 
+/* Signal ntfn with bits once delay_ns have passed (at the next clock tick). */
+static inline uint64_t ms_alarm(ms_handle_t ntfn, uint64_t bits, uint64_t delay_ns)
+{
+    ms_sysregs_t r = {.rdi = ntfn, .rsi = bits, .w = {delay_ns}};
+    return ms_syscall(MS_SYS_ALARM, &r);
+}
+
 /* Saves the reply this thread owes; *out is the reply handle. */
 static inline uint64_t ms_reply_save(ms_handle_t *out)
 {

@@ -596,22 +596,6 @@ static const char *const names[MS_SYS_COUNT] = {
     [MS_SYS_ALARM] = "alarm",
 };
 
-static const char *const error_names[MS_ERROR_COUNT] = {
-    [MS_OK] = "OK",
-    [MS_E_NOSYS] = "E_NOSYS",
-    [MS_E_INVAL] = "E_INVAL",
-    [MS_E_BADHANDLE] = "E_BADHANDLE",
-    [MS_E_RIGHTS] = "E_RIGHTS",
-    [MS_E_RANGE] = "E_RANGE",
-    [MS_E_FAULT] = "E_FAULT",
-    [MS_E_WOULDBLOCK] = "E_WOULDBLOCK",
-    [MS_E_NOMEM] = "E_NOMEM",
-    [MS_E_FULL] = "E_FULL",
-    [MS_E_NOREPLY] = "E_NOREPLY",
-    [MS_E_DEAD] = "E_DEAD",
-    [MS_E_ABORTED] = "E_ABORTED",
-};
-
 const char *syscall_name(uint64_t nr)
 {
     return nr < MS_SYS_COUNT ? names[nr] : "?";
@@ -619,7 +603,7 @@ const char *syscall_name(uint64_t nr)
 
 const char *syscall_error_name(uint64_t err)
 {
-    return err < MS_ERROR_COUNT ? error_names[err] : "E_?";
+    return ms_error_code_name(err);
 }
 
 void syscall_dispatch(thread_t *t)

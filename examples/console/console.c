@@ -4,6 +4,7 @@
  * and echoes every byte it receives; each whole line it also reports.
  * `printf 'hello\n' | microsim console` echoes hello.
  */
+#include "ms/io.h"
 #include "ms/print.h"
 #include "ms/syscall.h"
 #include "scenarios.h"
@@ -15,39 +16,7 @@
 
 #define COM1 0x3f8
 #define COM2 0x2f8
-#define RBR 0 /* receive buffer (read) / THR transmit holding (write) / DLL with DLAB */
-#define IER 1 /* interrupt enable / DLM with DLAB */
-#define FCR 2
-#define LCR 3
-#define MCR 4
-#define LSR 5
-#define LSR_DATA_READY 0x01
 #define LINE_MAX 80
-
-static inline void outb(uint16_t port, uint8_t value)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t value;
-    __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
-    return value;
-}
-
-/* 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on, an
- * interrupt when data arrives, and OUT2 to let it reach the PIC. */
-static void uart_init(void)
-{
-    outb(COM1 + LCR, 0x80);
-    outb(COM1 + RBR, 1);
-    outb(COM1 + IER, 0);
-    outb(COM1 + LCR, 0x03);
-    outb(COM1 + FCR, 0x07);
-    outb(COM1 + IER, 0x01);
-    outb(COM1 + MCR, 0x08);
-}
 
 typedef struct line {
     char text[LINE_MAX + 1];
@@ -57,7 +26,7 @@ typedef struct line {
 /* One received byte: echoed at once, and kept until its line is whole. */
 static void take(const ms_start_t *start, line_t *l, char c)
 {
-    outb(COM1 + RBR, (uint8_t)c);
+    ms_outb(COM1 + MS_UART_RBR, (uint8_t)c);
     if (c != '\n' && l->len < LINE_MAX) {
         l->text[l->len++] = c;
         return;
@@ -71,14 +40,14 @@ static void take(const ms_start_t *start, line_t *l, char c)
  * has none at COM2, and the trace says the port was unclaimed). */
 static int uart_present(uint16_t base)
 {
-    return inb(base + LSR) != 0xff;
+    return ms_inb(base + MS_UART_LSR) != 0xff;
 }
 
 static void console_driver(const ms_start_t *start)
 {
     if (!uart_present(COM2))
         ms_printf("%s: no UART at COM2 (0x%x); driving COM1\n", start->name, COM2);
-    uart_init();
+    ms_uart_init(COM1);
     if (ms_irq_bind(H_IRQ, H_NTFN, 1) != MS_OK)
         ms_exit(1);
     line_t l = {.len = 0};
@@ -86,8 +55,8 @@ static void console_driver(const ms_start_t *start)
         uint64_t bits;
         if (ms_wait(H_NTFN, &bits) != MS_OK)
             ms_exit(1);
-        while (inb(COM1 + LSR) & LSR_DATA_READY)
-            take(start, &l, (char)inb(COM1 + RBR));
+        while (ms_inb(COM1 + MS_UART_LSR) & MS_UART_LSR_DATA_READY)
+            take(start, &l, (char)ms_inb(COM1 + MS_UART_RBR));
         ms_irq_ack(H_IRQ);
     }
 }

@@ -223,6 +223,28 @@ enum ms_error {
     MS_ERROR_COUNT
 };
 
+/* "E_INVAL", ...: the name of an error code, for the kernel's trace and
+ * the services' messages alike; "E_?" for a number outside the table. */
+static inline const char *ms_error_code_name(uint64_t err)
+{
+    static const char *const names[MS_ERROR_COUNT] = {
+        [MS_OK] = "OK",
+        [MS_E_NOSYS] = "E_NOSYS",
+        [MS_E_INVAL] = "E_INVAL",
+        [MS_E_BADHANDLE] = "E_BADHANDLE",
+        [MS_E_RIGHTS] = "E_RIGHTS",
+        [MS_E_RANGE] = "E_RANGE",
+        [MS_E_FAULT] = "E_FAULT",
+        [MS_E_WOULDBLOCK] = "E_WOULDBLOCK",
+        [MS_E_NOMEM] = "E_NOMEM",
+        [MS_E_FULL] = "E_FULL",
+        [MS_E_NOREPLY] = "E_NOREPLY",
+        [MS_E_DEAD] = "E_DEAD",
+        [MS_E_ABORTED] = "E_ABORTED",
+    };
+    return err < MS_ERROR_COUNT ? names[err] : "E_?";
+}
+
 /*
  * The results each system call may give, as a bit set of (1 << error code):
  * what it returns at once, and what a blocking call finds in rax when it is

@@ -7,18 +7,10 @@
  */
 #include "ms/console.h"
 
+#include "ms/io.h"
 #include "ms/print.h"
 
 #define COM1 0x3f8
-#define THR 0
-#define RBR 0
-#define IER 1
-#define FCR 2
-#define LCR 3
-#define MCR 4
-#define LSR 5
-#define LSR_DATA_READY 0x01
-#define LSR_THR_EMPTY 0x20
 #define IRQ_BADGE 0x1u
 #define IRQ_STACK (8u * 1024u)
 
@@ -32,35 +24,11 @@ typedef struct console {
     char *ipc_buffer;
 } console_t;
 
-static inline void outb(uint16_t port, uint8_t value)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t value;
-    __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
-    return value;
-}
-
-/* 115200 baud, 8N1, FIFOs on, an interrupt when data arrives, OUT2 on. */
-static void uart_init(void)
-{
-    outb(COM1 + LCR, 0x80);
-    outb(COM1 + RBR, 1);
-    outb(COM1 + IER, 0);
-    outb(COM1 + LCR, 0x03);
-    outb(COM1 + FCR, 0x07);
-    outb(COM1 + IER, 0x01);
-    outb(COM1 + MCR, 0x08);
-}
-
 static void put(char c)
 {
-    while (!(inb(COM1 + LSR) & LSR_THR_EMPTY))
+    while (!(ms_inb(COM1 + MS_UART_LSR) & MS_UART_LSR_THR_EMPTY))
         ;
-    outb(COM1 + THR, (uint8_t)c);
+    ms_outb(COM1 + MS_UART_RBR, (uint8_t)c);
 }
 
 /* A whole line joins the queue (or is dropped if the queue is full). */
@@ -112,8 +80,8 @@ static void answer_reader(console_t *c)
 
 static void input(console_t *c)
 {
-    while (inb(COM1 + LSR) & LSR_DATA_READY)
-        take(c, (char)inb(COM1 + RBR));
+    while (ms_inb(COM1 + MS_UART_LSR) & MS_UART_LSR_DATA_READY)
+        take(c, (char)ms_inb(COM1 + MS_UART_RBR));
     ms_irq_ack(CONSOLE_H_IRQ);
     answer_reader(c);
 }
@@ -158,7 +126,7 @@ static void irq_thread(uint64_t to_main)
 void console_main(const ms_start_t *start)
 {
     console_t c = {.ipc_buffer = (char *)(uintptr_t)start->ipc_buffer};
-    uart_init();
+    ms_uart_init(COM1);
     ms_handle_t to_main, thread;
     uint8_t *heap = (uint8_t *)(uintptr_t)start->heap_base;
     uint64_t err = ms_handle_copy(CONSOLE_H_SEND, MS_RIGHT_SEND, IRQ_BADGE, &to_main);

@@ -19,6 +19,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_procman,
     &scenario_terminal,
     &scenario_timer,
+    &scenario_files,
     &scenario_bench_ipc,
     0,
 };

@@ -49,6 +49,7 @@ set(MS_KERNEL_INCLUDES kernel kernel/abi rt/include)
 set(MS_USERLIB_SOURCES services/lib/print.c services/lib/errors.c services/lib/names_client.c
   services/lib/console_client.c services/console/console.c services/timer/timer.c
   services/fs/fs.c services/fs/fs_core.c services/lib/fs_client.c
+  services/shell/shell.c
   services/pager/pager.c services/names/names.c services/names/names_core.c services/procman/procman.c)
 
 # The scenario programs and their boot manifests (user code).
@@ -76,6 +77,7 @@ set(MS_EXAMPLE_SOURCES
   examples/terminal/terminal.c
   examples/timer/timer_demo.c
   examples/files/files.c
+  examples/shell/shell_demo.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)

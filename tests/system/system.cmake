@@ -32,7 +32,8 @@ set(status_procman 0)
 set(status_terminal 0)
 set(status_timer 0)
 set(status_files 0)
-foreach(scenario pingpong demo deadlock faults console fpu pager isolation shm cow names procman terminal timer files)
+set(status_shell 0)
+foreach(scenario pingpong demo deadlock faults console fpu pager isolation shm cow names procman terminal timer files shell)
   foreach(fastpath on off)
     add_test(NAME system.golden.${scenario}.fastpath_${fastpath}
              COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=${scenario}

@@ -40,6 +40,17 @@
 #define CONSOLE_H_SEND 5u
 void console_main(const ms_start_t *start);
 
+/* A boot manifest's console service at priority p (ms_manifest.h), with the
+ * manifest's I/O port range 0 (COM1), notification 0 and endpoint e. */
+#define CONSOLE_TASK(p, e)                                                                                           \
+    {.name = "console", .entry = console_main, .prio = (p), .daemon = 1, .arg = {(p)},                      \
+     .handles = {{.slot = CONSOLE_H_ENDPOINT, .type = MS_OBJ_ENDPOINT, .index = (e), .rights = MS_RIGHT_RECV},   \
+                 {.slot = CONSOLE_H_PORTS, .type = MS_OBJ_IOPORT, .index = 0, .rights = MS_RIGHT_SEND},           \
+                 {.slot = CONSOLE_H_IRQ, .type = MS_OBJ_IRQ, .index = 4, .rights = MS_RIGHT_CONTROL},             \
+                 {.slot = CONSOLE_H_NTFN, .type = MS_OBJ_NOTIFICATION, .index = 0,                                \
+                  .rights = MS_RIGHT_SEND | MS_RIGHT_RECV},                                                       \
+                 {.slot = CONSOLE_H_SEND, .type = MS_OBJ_ENDPOINT, .index = (e), .rights = MS_RIGHT_SEND}}}
+
 /* A client's way to the console: its endpoint handle and the calling
  * thread's IPC buffer. */
 typedef struct ms_console {

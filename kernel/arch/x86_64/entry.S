@@ -69,22 +69,26 @@ x86_syscall_entry:
     .cfi_endproc
     .size x86_syscall_entry, . - x86_syscall_entry
 
-/*
- * x86_enter_user(arch_regs_t *frame): loads the frame and sysretq's to ring 3.
- * The frame becomes the one the next system call saves into. As on the
- * simulated CPU, rcx carries the return address (rip) and r11 the flags, so
- * the frame's rcx and r11 slots are not restored. The caller has checked that
- * rip is canonical and sanitised rflags. The vector registers are the ABI's
- * to clobber, but MXCSR and the x87 control word are the thread's: they come
- * back from the frame. Interrupts stay off until sysretq
- * loads the user's flags, so nothing runs on the user stack in ring 0.
- */
-    .globl x86_enter_user
-    .type x86_enter_user, @function
-x86_enter_user:
-    cmpq %rdi, x86_cpu0+X86_CPU_USER_FRAME(%rip)
-    je 1f
-    /* another thread's: its vector registers must not reach this one */
+/* The registers both returns to ring 3 load the same way, from the frame
+ * at rdi (rcx, r11, rsp, rip, the flags and rdi itself differ). */
+.macro LOAD_COMMON_REGS
+    movq RAX(%rdi), %rax
+    movq RSI(%rdi), %rsi
+    movq RDX(%rdi), %rdx
+    movq R10(%rdi), %r10
+    movq R8(%rdi), %r8
+    movq R9(%rdi), %r9
+    movq R12(%rdi), %r12
+    movq R13(%rdi), %r13
+    movq R14(%rdi), %r14
+    movq R15(%rdi), %r15
+    movq RBX(%rdi), %rbx
+    movq RBP(%rdi), %rbp
+.endm
+
+/* Zeroes the vector registers a system call may clobber, so that they do
+ * not carry one thread's data to another. */
+.macro CLEAR_XMM
     pxor %xmm0, %xmm0
     pxor %xmm1, %xmm1
     pxor %xmm2, %xmm2
@@ -101,21 +105,28 @@ x86_enter_user:
     pxor %xmm13, %xmm13
     pxor %xmm14, %xmm14
     pxor %xmm15, %xmm15
+.endm
+
+/*
+ * x86_enter_user(arch_regs_t *frame): loads the frame and sysretq's to ring 3.
+ * The frame becomes the one the next system call saves into. As on the
+ * simulated CPU, rcx carries the return address (rip) and r11 the flags, so
+ * the frame's rcx and r11 slots are not restored. The caller has checked that
+ * rip is canonical and sanitised rflags. The vector registers are the ABI's
+ * to clobber, but MXCSR and the x87 control word are the thread's: they come
+ * back from the frame. Interrupts stay off until sysretq
+ * loads the user's flags, so nothing runs on the user stack in ring 0.
+ */
+    .globl x86_enter_user
+    .type x86_enter_user, @function
+x86_enter_user:
+    cmpq %rdi, x86_cpu0+X86_CPU_USER_FRAME(%rip)
+    je 1f
+    CLEAR_XMM /* another thread's: its vector registers must not reach this one */
 1:  movq %rdi, x86_cpu0+X86_CPU_USER_FRAME(%rip)
     ldmxcsr FPU+24(%rdi)            /* its own controls, not the last thread's */
     fldcw FPU(%rdi)
-    movq RAX(%rdi), %rax
-    movq RSI(%rdi), %rsi
-    movq RDX(%rdi), %rdx
-    movq R10(%rdi), %r10
-    movq R8(%rdi), %r8
-    movq R9(%rdi), %r9
-    movq R12(%rdi), %r12
-    movq R13(%rdi), %r13
-    movq R14(%rdi), %r14
-    movq R15(%rdi), %r15
-    movq RBX(%rdi), %rbx
-    movq RBP(%rdi), %rbp
+    LOAD_COMMON_REGS
     movq RIP(%rdi), %rcx
     movq RFLAGS(%rdi), %r11
     movq RSP(%rdi), %rsp
@@ -138,18 +149,7 @@ x86_enter_user_full:
     pushq RFLAGS(%rdi)
     pushq $(X86_SEL_UCODE | 3)
     pushq RIP(%rdi)
-    movq RAX(%rdi), %rax
-    movq RSI(%rdi), %rsi
-    movq RDX(%rdi), %rdx
-    movq R10(%rdi), %r10
-    movq R8(%rdi), %r8
-    movq R9(%rdi), %r9
-    movq R12(%rdi), %r12
-    movq R13(%rdi), %r13
-    movq R14(%rdi), %r14
-    movq R15(%rdi), %r15
-    movq RBX(%rdi), %rbx
-    movq RBP(%rdi), %rbp
+    LOAD_COMMON_REGS
     movq RCX(%rdi), %rcx
     movq R11(%rdi), %r11
     movq RDI(%rdi), %rdi

@@ -8,6 +8,7 @@
 #include "ms/console.h"
 
 #include "ms/io.h"
+#include "ms/names.h"
 #include "ms/print.h"
 
 #define COM1 0x3f8
@@ -135,6 +136,8 @@ void console_main(const ms_start_t *start)
                                (uint8_t)start->arg[0], &thread);
     if (err == MS_OK)
         err = ms_irq_bind(CONSOLE_H_IRQ, CONSOLE_H_NTFN, 1);
+    if (err == MS_OK)
+        err = ms_names_publish(start, CONSOLE_PATH, CONSOLE_H_SEND);
     if (err != MS_OK) {
         ms_printf("%s: cannot start (%s)\n", start->name, ms_error_name(err));
         ms_exit(1);

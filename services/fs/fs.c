@@ -1,35 +1,94 @@
 /*
  * fs: the file system daemon: a hierarchical in-memory file system. The
- * tree and every decision are in fs_core.c; this is the IPC loop around it.
- * The file system lives in the daemon's heap (its manifest gives it
- * memory enough: sizeof(fs_t), about 1 MiB). See ms/fs.h for the protocol.
+ * tree and every decision are in fs_core.c; this is the IPC loop around it,
+ * and the store that lets the file system outlive the daemon.
+ *
+ * The store holds two copies of the metadata (fs_t: the tree, the sizes,
+ * every client's open files) and the files' data. A request is served on
+ * the copy that is not current, freshly copied from the current one, and
+ * commits by making it current: one aligned store, before the reply. A
+ * daemon killed at any instruction therefore leaves the current copy as
+ * the last committed request left it; a new daemon on the same store goes
+ * on from there. A write puts its data in place before it commits, so a
+ * write that was not acknowledged may have changed some of its bytes, as a
+ * disk write cut short would; a committed one is never lost. See ms/fs.h.
  */
 #include "ms/fs.h"
 
 #include "fs_core.h"
+#include "ms/names.h"
 #include "ms/print.h"
+#include "rt.h"
+
+#define STORE_MAGIC 0x6d73667331ull /* "msfs1" */
+
+typedef struct fs_store {
+    uint64_t magic;   /* STORE_MAGIC once formatted */
+    uint64_t current; /* which copy of the metadata is committed */
+    fs_t meta[2];
+    char data[FS_NODES][FS_FILE_MAX];
+} fs_store_t;
+
+_Static_assert(sizeof(fs_store_t) <= FS_STATE_KIB * 1024u, "FS_STATE_KIB holds the store");
+
+/* The store: in the frames of FS_H_STATE (kept across restarts), or in the
+ * heap. Formats it unless a daemon before this one did. */
+static fs_store_t *open_store(const ms_start_t *start, int *resumed)
+{
+    fs_store_t *st = (fs_store_t *)(uintptr_t)start->heap_base;
+    if (start->arg[0] & FS_KEEP_STATE) {
+        st = (fs_store_t *)(uintptr_t)(start->mem_base + FS_STATE_OFFSET);
+        uint64_t pages = (sizeof *st + MS_PAGE_SIZE - 1) / MS_PAGE_SIZE;
+        if (ms_map(MS_HANDLE_SELF, (uintptr_t)st, FS_H_STATE, 0, pages, MS_RIGHT_READ | MS_RIGHT_WRITE) != MS_OK)
+            return 0;
+    } else if (start->heap_size < sizeof *st) {
+        return 0;
+    }
+    *resumed = st->magic == STORE_MAGIC && st->current < 2;
+    if (!*resumed) {
+        st->current = 0;
+        fs_init(&st->meta[0], st->data);
+        st->magic = STORE_MAGIC;
+    }
+    return st;
+}
+
+/* Serves rq on a copy of the committed metadata; commits it if it worked. */
+static void serve(fs_store_t *st, const fs_request_t *rq, fs_reply_t *rp)
+{
+    uint64_t cur = st->current, next = cur ^ 1;
+    rt_memcpy(&st->meta[next], &st->meta[cur], sizeof st->meta[next]);
+    fs_serve(&st->meta[next], rq, rp);
+    if (rp->w[0] == MS_OK)
+        __atomic_store_n(&st->current, next, __ATOMIC_RELEASE); /* the commit */
+}
 
 void fs_main(const ms_start_t *start)
 {
-    fs_t *fs = (fs_t *)(uintptr_t)start->heap_base;
-    if (start->heap_size < sizeof *fs) {
-        ms_printf("%s: needs %lu KiB of heap\n", start->name, (unsigned long)(sizeof *fs / 1024 + 1));
+    int resumed = 0;
+    fs_store_t *st = open_store(start, &resumed);
+    if (!st) {
+        ms_printf("%s: no room for its store (%lu KiB)\n", start->name, (unsigned long)(sizeof *st / 1024 + 1));
         ms_exit(1);
     }
-    fs_init(fs);
+    if (resumed)
+        ms_printf("%s: resumed its file system\n", start->name);
+    uint64_t err = ms_names_publish(start, FS_PATH, FS_H_ENDPOINT);
+    if (err != MS_OK)
+        ms_printf("%s: cannot publish %s (%s)\n", start->name, FS_PATH, ms_error_name(err));
     char *buf = (char *)(uintptr_t)start->ipc_buffer;
     char out[MS_MSG_PAYLOAD_MAX];
     ms_msg_t m;
-    uint64_t err = ms_recv(FS_H_ENDPOINT, &m);
+    err = ms_recv(FS_H_ENDPOINT, &m);
     while (err == MS_OK) {
-        fs_request_t rq = {.label = ms_info_label(m.info), .words = ms_info_words(m.info), .w = {m.w[0], m.w[1]},
-                           .badge = m.badge, .payload = buf, .len = ms_info_payload(m.info)};
+        fs_request_t rq = {.label = ms_info_label(m.info), .words = ms_info_words(m.info),
+                           .w = {m.w[0], m.w[1], m.w[2]}, .badge = m.badge, .payload = buf,
+                           .len = ms_info_payload(m.info)};
         fs_reply_t rp = {.out = out};
-        fs_serve(fs, &rq, &rp);
+        serve(st, &rq, &rp);
         if (ms_info_has_handle(m.info))
             ms_handle_close((ms_handle_t)m.handle);
-        for (unsigned i = 0; i < rp.out_len; i++)
-            buf[i] = out[i];
+        rt_memcpy(buf, out, rp.out_len);
         m = (ms_msg_t){.info = ms_info(0, 3, rp.out_len, 0), .w = {rp.w[0], rp.w[1], rp.w[2]}};
         err = ms_reply_recv(FS_H_ENDPOINT, &m);
     }

@@ -3,8 +3,9 @@
 
 #define NONE 0xffu
 
-void fs_init(fs_t *fs)
+void fs_init(fs_t *fs, char (*data)[FS_FILE_MAX])
 {
+    fs->data = data;
     for (unsigned i = 0; i < FS_NODES; i++)
         fs->nodes[i].used = 0;
     for (unsigned i = 0; i < FS_CLIENTS; i++)
@@ -176,21 +177,43 @@ static uint64_t do_open(fs_t *fs, const fs_request_t *rq, fs_reply_t *rp)
     return MS_E_FULL;
 }
 
+/* Reads up to want bytes at offset of the open file f into the reply. */
+static uint64_t read_at(fs_t *fs, const fs_open_t *f, uint64_t offset, uint64_t want, fs_reply_t *rp)
+{
+    const fs_node_t *n = &fs->nodes[f->node];
+    if (want > MS_MSG_PAYLOAD_MAX || offset > n->size)
+        return MS_E_RANGE;
+    unsigned left = n->size - (unsigned)offset;
+    unsigned len = want < left ? (unsigned)want : left;
+    for (unsigned i = 0; i < len; i++)
+        rp->out[i] = fs->data[f->node][offset + i];
+    rp->out_len = len;
+    return MS_OK;
+}
+
+/* Writes the request's payload at offset of the open file f. */
+static uint64_t write_at(fs_t *fs, const fs_open_t *f, uint64_t offset, const fs_request_t *rq, fs_reply_t *rp)
+{
+    fs_node_t *n = &fs->nodes[f->node];
+    if (offset > FS_FILE_MAX || rq->len > FS_FILE_MAX - offset)
+        return MS_E_RANGE;
+    for (unsigned i = 0; i < rq->len; i++)
+        fs->data[f->node][offset + i] = rq->payload[i];
+    if (offset + rq->len > n->size)
+        n->size = (uint32_t)(offset + rq->len);
+    rp->w[1] = rq->len;
+    return MS_OK;
+}
+
 static uint64_t do_read(fs_t *fs, const fs_request_t *rq, fs_reply_t *rp)
 {
     fs_open_t *f = file_of(fs, rq->badge, rq->w[0]);
     if (!f)
         return MS_E_BADHANDLE;
-    if (rq->w[1] > MS_MSG_PAYLOAD_MAX)
-        return MS_E_RANGE;
-    const fs_node_t *n = &fs->nodes[f->node];
-    unsigned left = n->size - f->offset, want = (unsigned)rq->w[1];
-    unsigned len = want < left ? want : left;
-    for (unsigned i = 0; i < len; i++)
-        rp->out[i] = n->data[f->offset + i];
-    f->offset += len;
-    rp->out_len = len;
-    return MS_OK;
+    uint64_t err = read_at(fs, f, f->offset, rq->w[1], rp);
+    if (err == MS_OK)
+        f->offset += rp->out_len;
+    return err;
 }
 
 static uint64_t do_write(fs_t *fs, const fs_request_t *rq, fs_reply_t *rp)
@@ -198,16 +221,24 @@ static uint64_t do_write(fs_t *fs, const fs_request_t *rq, fs_reply_t *rp)
     fs_open_t *f = file_of(fs, rq->badge, rq->w[0]);
     if (!f)
         return MS_E_BADHANDLE;
-    fs_node_t *n = &fs->nodes[f->node];
-    if (rq->len > FS_FILE_MAX - f->offset)
-        return MS_E_RANGE;
-    for (unsigned i = 0; i < rq->len; i++)
-        n->data[f->offset + i] = rq->payload[i];
-    f->offset += rq->len;
-    if (f->offset > n->size)
-        n->size = f->offset;
-    rp->w[1] = rq->len;
-    return MS_OK;
+    uint64_t err = write_at(fs, f, f->offset, rq, rp);
+    if (err == MS_OK)
+        f->offset += rq->len;
+    return err;
+}
+
+/* FS_PREAD and FS_PWRITE: at an offset the request names; the file's own
+ * offset stays, so that the same request twice has the effect of once. */
+static uint64_t do_pread(fs_t *fs, const fs_request_t *rq, fs_reply_t *rp)
+{
+    const fs_open_t *f = file_of(fs, rq->badge, rq->w[0]);
+    return f ? read_at(fs, f, rq->w[1], rq->w[2], rp) : MS_E_BADHANDLE;
+}
+
+static uint64_t do_pwrite(fs_t *fs, const fs_request_t *rq, fs_reply_t *rp)
+{
+    const fs_open_t *f = file_of(fs, rq->badge, rq->w[0]);
+    return f ? write_at(fs, f, rq->w[1], rq, rp) : MS_E_BADHANDLE;
 }
 
 static uint64_t do_seek(fs_t *fs, const fs_request_t *rq)
@@ -354,8 +385,12 @@ static int shape_ok(const fs_request_t *rq)
     case FS_READ:
     case FS_SEEK:
         return rq->words == 2 && rq->len == 0;
+    case FS_PREAD:
+        return rq->words == 3 && rq->len == 0;
     case FS_WRITE:
         return rq->words == 1;
+    case FS_PWRITE:
+        return rq->words == 2;
     default:
         return rq->words == 0;
     }
@@ -366,7 +401,7 @@ void fs_serve(fs_t *fs, const fs_request_t *rq, fs_reply_t *rp)
     rp->w[0] = rp->w[1] = rp->w[2] = 0;
     rp->out_len = 0;
     uint64_t err;
-    if (rq->label < FS_OPEN || rq->label > FS_RENAME)
+    if (rq->label < FS_OPEN || rq->label > FS_PWRITE)
         err = MS_E_NOSYS;
     else if (!shape_ok(rq))
         err = MS_E_INVAL;
@@ -388,6 +423,10 @@ void fs_serve(fs_t *fs, const fs_request_t *rq, fs_reply_t *rp)
         err = do_readdir(fs, rq, rp);
     else if (rq->label == FS_UNLINK)
         err = do_unlink(fs, rq);
+    else if (rq->label == FS_PREAD)
+        err = do_pread(fs, rq, rp);
+    else if (rq->label == FS_PWRITE)
+        err = do_pwrite(fs, rq, rp);
     else
         err = do_rename(fs, rq);
     rp->w[0] = err;

@@ -10,8 +10,7 @@ typedef struct fs_node {
     uint8_t used, is_dir;
     uint8_t parent; /* node index; the root is its own parent */
     char name[FS_NAME_MAX + 1];
-    uint32_t size;
-    char data[FS_FILE_MAX];
+    uint32_t size; /* its data: fs_t.data[its index] */
 } fs_node_t;
 
 typedef struct fs_open {
@@ -26,16 +25,20 @@ typedef struct fs_client {
     fs_open_t files[FS_OPEN_MAX];
 } fs_client_t;
 
+/* The file system's metadata, a few KiB: the daemon keeps two copies and
+ * commits a request by switching between them (fs.c). The files' data is
+ * apart, in place: data[i] is node i's. */
 typedef struct fs {
     fs_node_t nodes[FS_NODES]; /* node 0 is the root directory */
     fs_client_t clients[FS_CLIENTS];
+    char (*data)[FS_FILE_MAX];
 } fs_t;
 
 /* A request: label, words, the caller's badge, the payload (path, data). */
 typedef struct fs_request {
     uint32_t label;
     unsigned words;
-    uint64_t w[2];
+    uint64_t w[3];
     uint64_t badge;
     const char *payload;
     unsigned len;
@@ -48,7 +51,10 @@ typedef struct fs_reply {
     unsigned out_len;
 } fs_reply_t;
 
-void fs_init(fs_t *fs);
+/* An empty file system whose files' data is data[0..FS_NODES). */
+void fs_init(fs_t *fs, char (*data)[FS_FILE_MAX]);
+/* Serves one request: the reply's w[0] is MS_OK or the error. A write
+ * checks everything before it writes any data. */
 void fs_serve(fs_t *fs, const fs_request_t *rq, fs_reply_t *rp);
 
 #endif

@@ -1,6 +1,8 @@
 /* Client stubs of the name server's protocol (ms/names.h). */
 #include "ms/names.h"
 
+#include "ms/procman.h"
+
 /* Copies path into the IPC buffer; returns its length, or NAMES_PATH_MAX + 1
  * if it is longer than a name may be (the server says E_RANGE). */
 static unsigned put_path(const ms_names_t *n, const char *path)
@@ -42,4 +44,17 @@ uint64_t ms_names_unregister(const ms_names_t *n, const char *path)
     unsigned len = put_path(n, path);
     ms_msg_t m = {.info = ms_info(NAMES_UNREGISTER, 0, len, 0)};
     return result(ms_call(n->ep, &m), &m);
+}
+
+ms_names_t ms_names_of(const ms_start_t *start)
+{
+    return (ms_names_t){.ep = PROCMAN_SLOT_NAMES, .ipc_buffer = (char *)(uintptr_t)start->ipc_buffer};
+}
+
+uint64_t ms_names_publish(const ms_start_t *start, const char *path, ms_handle_t ep)
+{
+    if (!start->arg[3])
+        return MS_OK; /* not a process: its arg[3] would be its pid */
+    ms_names_t n = ms_names_of(start);
+    return ms_names_register(&n, path, ep, MS_RIGHT_SEND);
 }

@@ -44,8 +44,9 @@ void names_main(const ms_start_t *start)
         names_serve(&table, &rq, &rp);
         for (unsigned i = 0; i < rp.nclose; i++)
             ms_handle_close(rp.close[i]);
+        uint64_t caller = m.badge;
         m = (ms_msg_t){.info = ms_info(0, 1, 0, 0), .w = {rp.err}};
-        if (rp.give && ms_handle_copy(rp.give_handle, rp.give_rights, 0, &given) == MS_OK) {
+        if (rp.give && ms_handle_copy(rp.give_handle, rp.give_rights, caller, &given) == MS_OK) {
             m.info = ms_info(0, 1, 0, 1);
             m.handle = given;
         }

@@ -23,16 +23,24 @@
 #define WATCHER_BADGE 0x200u /* the watcher thread's calls */
 #define WATCHER_STACK (8u * 1024u)
 
-enum proc_state { PROC_FREE, PROC_RUNNING, PROC_ENDED };
+enum proc_state { PROC_FREE, PROC_HELD, PROC_RUNNING, PROC_ENDED };
+
+/* A handle a process is given, in its slot (kept for its restarts). */
+typedef struct proc_give {
+    uint32_t slot;
+    ms_handle_t handle;
+} proc_give_t;
 
 typedef struct proc {
     uint8_t state;
     uint8_t faulted;   /* it raised an exception (a restart's reason) */
     uint8_t unwanted;  /* killed on request: never restarted */
+    uint8_t forced;    /* killed by PROCMAN_REFRESH: restarted whatever its policy */
     uint32_t pid;
     const procman_program_t *prog;
     ms_handle_t task;
-    ms_handle_t given; /* the handle it gets in slot 1 (kept for restarts), or 0 */
+    proc_give_t gives[PROCMAN_GIVES_MAX];
+    unsigned ngives;
     uint64_t args[3];
     uint32_t restarts;
     uint64_t end_state, status;
@@ -101,11 +109,11 @@ static uint64_t give_names(ms_handle_t task, uint32_t pid)
 }
 
 /* The name server forgets the names of a process that died. */
-static void forget_names(const procman_t *pm, uint32_t pid)
+static void forget_names(const procman_t *pm, const proc_t *p)
 {
-    if (!pm->has_names)
+    if (!pm->has_names || (p->prog->flags & PROCMAN_F_NAMES))
         return;
-    ms_msg_t m = {.info = ms_info(NAMES_FORGET, 1, 0, 0), .w = {PROCMAN_NAMES_BADGE(pid)}};
+    ms_msg_t m = {.info = ms_info(NAMES_FORGET, 1, 0, 0), .w = {PROCMAN_NAMES_BADGE(p->pid)}};
     ms_call(PROCMAN_H_NAMES_ADMIN, &m);
 }
 
@@ -124,41 +132,55 @@ static uint64_t equip(procman_t *pm, unsigned slot, ms_handle_t task)
     if (err == MS_OK)
         err = ms_task_watch(task, pm->ended, 1ull << slot);
     uint64_t type, rights, badge;
-    if (err == MS_OK && p->given && (err = ms_handle_info(p->given, &type, &rights, &badge)) == MS_OK)
-        err = ms_handle_give_at(task, p->given, (uint32_t)rights, PROCMAN_SLOT_GIVEN, &h);
+    for (unsigned i = 0; i < p->ngives && err == MS_OK; i++)
+        if ((err = ms_handle_info(p->gives[i].handle, &type, &rights, &badge)) == MS_OK)
+            err = ms_handle_give_at(task, p->gives[i].handle, (uint32_t)rights, p->gives[i].slot, &h);
     if (err == MS_OK && pm->has_names)
         err = give_names(task, p->pid);
-    if (err == MS_OK)
-        err = ms_thread_create(task, (void (*)(uint64_t))(uintptr_t)p->prog->entry,
-                               (void *)(base + mem_of(p) - STACK_BYTES), STACK_BYTES, (void *)(base + MS_PAGE_SIZE),
-                               base, p->prog->prio, &h);
-    if (err == MS_OK)
-        ms_handle_close(h);
     return err;
 }
 
-/* Starts the process of slot; or restarts it, in place of the ended task
- * old, for reason (MS_RESTART_*; the trace says task.restart). */
-static uint64_t start(procman_t *pm, unsigned slot, ms_handle_t old, uint64_t reason)
+/* The process's first thread: it starts at its program's entry. */
+static uint64_t run(procman_t *pm, unsigned slot)
+{
+    proc_t *p = &pm->procs[slot];
+    uintptr_t base = base_of(slot);
+    ms_handle_t h;
+    uint64_t err = ms_thread_create(p->task, (void (*)(uint64_t))(uintptr_t)p->prog->entry,
+                                    (void *)(base + mem_of(p) - STACK_BYTES), STACK_BYTES,
+                                    (void *)(base + MS_PAGE_SIZE), base, p->prog->prio, &h);
+    if (err == MS_OK) {
+        ms_handle_close(h);
+        p->state = PROC_RUNNING;
+    }
+    return err;
+}
+
+/* Starts the process of slot (held: without its thread); or restarts it,
+ * in place of the ended task old, for reason (MS_RESTART_*; the trace says
+ * task.restart). */
+static uint64_t start(procman_t *pm, unsigned slot, ms_handle_t old, uint64_t reason, int held)
 {
     proc_t *p = &pm->procs[slot];
     uint64_t err = prepare_memory(pm, slot);
     if (err != MS_OK)
         return err;
     ms_handle_t task;
-    err = ms_task_recreate(p->prog->name, base_of(slot), mem_of(p), p->prog->prio, reason ? MS_TASK_RESTART : 0,
-                           old, reason, &task);
+    uint64_t flags = (reason ? MS_TASK_RESTART : 0) | (p->prog->flags & PROCMAN_F_DAEMON ? MS_TASK_DAEMON : 0);
+    err = ms_task_recreate(p->prog->name, base_of(slot), mem_of(p), p->prog->prio, flags, old, reason, &task);
     if (err != MS_OK)
         return err;
-    if ((err = equip(pm, slot, task)) != MS_OK) {
+    p->task = task;
+    p->state = PROC_HELD;
+    p->faulted = p->unwanted = p->forced = 0;
+    if ((err = equip(pm, slot, task)) == MS_OK && !held)
+        err = run(pm, slot);
+    if (err != MS_OK) {
         ms_kill(task);
         ms_handle_close(task);
-        return err;
+        p->state = PROC_FREE;
     }
-    p->task = task;
-    p->state = PROC_RUNNING;
-    p->faulted = p->unwanted = 0;
-    return MS_OK;
+    return err;
 }
 
 static const procman_program_t *find_program(const procman_t *pm, const char *name, unsigned len)
@@ -195,6 +217,14 @@ static int free_slot(procman_t *pm)
     return -1;
 }
 
+/* Closes the handles the slot's last process was given. */
+static void drop_gives(proc_t *p)
+{
+    for (unsigned i = 0; i < p->ngives; i++)
+        ms_handle_close(p->gives[i].handle);
+    p->ngives = 0;
+}
+
 static void spawn(procman_t *pm, ms_msg_t *m, uint64_t *w)
 {
     unsigned len = ms_info_payload(m->info);
@@ -212,31 +242,55 @@ static void spawn(procman_t *pm, ms_msg_t *m, uint64_t *w)
         return;
     }
     proc_t *p = &pm->procs[slot];
-    if (p->given)
-        ms_handle_close(p->given);
-    *p = (proc_t){.pid = pm->next_pid++, .prog = prog, .args = {m->w[0], m->w[1], m->w[2]},
-                  .given = ms_info_has_handle(m->info) ? (ms_handle_t)m->handle : 0};
-    w[0] = start(pm, (unsigned)slot, 0, 0);
+    drop_gives(p);
+    *p = (proc_t){.pid = pm->next_pid++, .prog = prog, .args = {m->w[0], m->w[1], m->w[2]}};
+    if (ms_info_has_handle(m->info))
+        p->gives[p->ngives++] = (proc_give_t){.slot = PROCMAN_SLOT_GIVEN, .handle = (ms_handle_t)m->handle};
+    w[0] = start(pm, (unsigned)slot, 0, 0, ms_info_words(m->info) == 4 && (m->w[3] & PROCMAN_HOLD));
     if (w[0] != MS_OK)
-        p->state = PROC_FREE;
+        drop_gives(p);
     w[1] = p->pid;
+}
+
+/* PROCMAN_GIVE: a handle for a held process, in a slot of its table. */
+static uint64_t give(procman_t *pm, const ms_msg_t *m)
+{
+    proc_t *p = find_pid(pm, m->w[0]);
+    uint64_t slot = m->w[1];
+    if (!p)
+        return MS_E_NOTFOUND;
+    if (p->state != PROC_HELD)
+        return MS_E_BUSY;
+    if (!ms_info_has_handle(m->info) || slot == 0 || slot > 63 || slot == PROCMAN_SLOT_NAMES)
+        return MS_E_INVAL;
+    if (p->ngives == PROCMAN_GIVES_MAX)
+        return MS_E_FULL;
+    ms_handle_t h;
+    uint64_t type, rights, badge;
+    uint64_t err = ms_handle_info((ms_handle_t)m->handle, &type, &rights, &badge);
+    if (err == MS_OK)
+        err = ms_handle_give_at(p->task, (ms_handle_t)m->handle, (uint32_t)rights, (uint32_t)slot, &h);
+    if (err == MS_OK)
+        p->gives[p->ngives++] = (proc_give_t){.slot = (uint32_t)slot, .handle = (ms_handle_t)m->handle};
+    return err;
 }
 
 /* The process of slot ended: restart it, or tell its waiter. */
 static void ended(procman_t *pm, unsigned slot)
 {
     proc_t *p = &pm->procs[slot];
-    if (p->state != PROC_RUNNING)
+    if (p->state != PROC_RUNNING && p->state != PROC_HELD)
         return;
     uint64_t state = MS_TASK_ALIVE, status = 0;
     if (ms_task_status(p->task, &state, &status) != MS_OK || state == MS_TASK_ALIVE)
         return;
     ms_handle_t old = p->task;
-    forget_names(pm, p->pid);
+    forget_names(pm, p);
     int crashed = state == MS_TASK_KILLED && !p->unwanted;
-    if (crashed && p->prog->policy == PROCMAN_RESTART && p->restarts < p->prog->max_restarts) {
+    int wanted = p->prog->policy == PROCMAN_RESTART && p->restarts < p->prog->max_restarts;
+    if (crashed && (wanted || p->forced)) {
         p->restarts++;
-        uint64_t err = start(pm, slot, old, p->faulted ? MS_RESTART_EXCEPTION : MS_RESTART_KILLED);
+        uint64_t err = start(pm, slot, old, p->faulted ? MS_RESTART_EXCEPTION : MS_RESTART_KILLED, 0);
         ms_handle_close(old);
         if (err == MS_OK)
             return;
@@ -271,7 +325,7 @@ static void wait_for(procman_t *pm, const ms_msg_t *m, uint64_t *w, int *deferre
 
 static unsigned list(procman_t *pm)
 {
-    static const char *const states[] = {"free", "running", "ended"};
+    static const char *const states[] = {"free", "held", "running", "ended"};
     unsigned n = 0;
     for (unsigned i = 0; i < PROCMAN_MAX && n < MS_MSG_PAYLOAD_MAX - 64; i++) {
         const proc_t *p = &pm->procs[i];
@@ -283,32 +337,52 @@ static unsigned list(procman_t *pm)
     return n;
 }
 
+/* PROCMAN_RUN starts a held process; PROCMAN_REFRESH kills a running one
+ * so that its end restarts it. */
+static uint64_t control(procman_t *pm, uint32_t label, uint64_t pid)
+{
+    proc_t *p = find_pid(pm, pid);
+    if (!p)
+        return MS_E_NOTFOUND;
+    unsigned slot = (unsigned)(p - pm->procs);
+    if (label == PROCMAN_RUN)
+        return p->state == PROC_HELD ? run(pm, slot) : MS_E_BUSY;
+    if (p->state != PROC_RUNNING)
+        return MS_E_BUSY;
+    p->forced = 1;
+    return ms_kill(p->task);
+}
+
 /* A request from a client: fills the reply; *deferred if it is saved. */
 static void request(procman_t *pm, ms_msg_t *m, int *deferred)
 {
     uint64_t w[4] = {MS_OK, 0, 0, 0};
     uint32_t label = ms_info_label(m->info);
     unsigned words = ms_info_words(m->info), payload = 0;
-    if (label == PROCMAN_SPAWN && words == 3)
+    if (label == PROCMAN_SPAWN && (words == 3 || words == 4))
         spawn(pm, m, w);
+    else if (label == PROCMAN_GIVE && words == 2 && !ms_info_payload(m->info))
+        w[0] = give(pm, m);
+    else if ((label == PROCMAN_RUN || label == PROCMAN_REFRESH) && words == 1 && !ms_info_payload(m->info))
+        w[0] = control(pm, label, m->w[0]);
     else if (label == PROCMAN_WAIT && words == 1 && !ms_info_payload(m->info))
         wait_for(pm, m, w, deferred);
     else if (label == PROCMAN_KILL && words == 1 && !ms_info_payload(m->info)) {
         proc_t *p = find_pid(pm, m->w[0]);
         if (!p)
             w[0] = MS_E_NOTFOUND;
-        else if (p->state == PROC_RUNNING) {
+        else if (p->state == PROC_RUNNING || p->state == PROC_HELD) {
             p->unwanted = 1;
             ms_kill(p->task);
         }
     } else if (label == PROCMAN_LIST && words == 0 && !ms_info_payload(m->info))
         payload = list(pm);
     else
-        w[0] = label == PROCMAN_SPAWN || label == PROCMAN_WAIT || label == PROCMAN_KILL || label == PROCMAN_LIST
-                   ? MS_E_INVAL
-                   : MS_E_NOSYS;
-    if (label != PROCMAN_SPAWN && ms_info_has_handle(m->info))
-        ms_handle_close((ms_handle_t)m->handle); /* a handle only a spawn keeps */
+        w[0] = label >= PROCMAN_SPAWN && label <= PROCMAN_REFRESH && label != PROCMAN_EXITED ? MS_E_INVAL
+                                                                                             : MS_E_NOSYS;
+    int kept = (label == PROCMAN_SPAWN && w[0] == MS_OK) || (label == PROCMAN_GIVE && w[0] == MS_OK);
+    if (!kept && label != PROCMAN_SPAWN && ms_info_has_handle(m->info))
+        ms_handle_close((ms_handle_t)m->handle); /* a handle only a spawn or a give keeps */
     *m = (ms_msg_t){.info = ms_info(0, 4, payload, 0), .w = {w[0], w[1], w[2], w[3]}};
 }
 

@@ -7,6 +7,7 @@
  */
 #include "ms/timer.h"
 
+#include "ms/names.h"
 #include "ms/print.h"
 
 #define WOKEN_BADGE 0x1u
@@ -97,6 +98,8 @@ void timer_main(const ms_start_t *start)
     if (err == MS_OK)
         err = ms_thread_create(MS_HANDLE_SELF, alarm_thread, heap, ALARM_STACK, heap + ALARM_STACK,
                                (uint64_t)to_main << 32 | tm.ntfn, (uint8_t)start->arg[0], &thread);
+    if (err == MS_OK)
+        err = ms_names_publish(start, TIMER_PATH, TIMER_H_SEND);
     if (err != MS_OK) {
         ms_printf("%s: cannot start (%s)\n", start->name, ms_error_name(err));
         ms_exit(1);

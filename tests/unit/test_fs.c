@@ -36,14 +36,18 @@ static uint64_t write_text(uint64_t fd, const char *text, uint64_t badge)
     return call(FS_WRITE, 1, fd, 0, text, (unsigned)strlen(text), badge).w[0];
 }
 
+static char (*data)[FS_FILE_MAX];
+
 static void setup(void)
 {
     fs = calloc(1, sizeof *fs);
-    fs_init(fs);
+    data = calloc(FS_NODES, FS_FILE_MAX);
+    fs_init(fs, data);
 }
 
 static void teardown(void)
 {
+    free(data);
     free(fs);
 }
 

@@ -38,6 +38,8 @@
 #define CONSOLE_H_IRQ 3u
 #define CONSOLE_H_NTFN 4u
 #define CONSOLE_H_SEND 5u
+/* The name it publishes (ms_names_publish) when it runs as a process. */
+#define CONSOLE_PATH "/svc/console"
 void console_main(const ms_start_t *start);
 
 /* A boot manifest's console service at priority p (ms_manifest.h), with the

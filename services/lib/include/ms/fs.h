@@ -33,6 +33,12 @@
  *               or a directory with entries).
  *   FS_RENAME   payload "old\0new": E_EXISTS (new is taken), E_INVAL (a
  *               directory into itself).
+ *   FS_PREAD    w0 file, w1 offset, w2 bytes: as FS_READ, at offset (<= the
+ *               size), and the file's offset stays.
+ *   FS_PWRITE   w0 file, w1 offset, payload data: as FS_WRITE, at offset;
+ *               the file's offset stays. FS_PREAD and FS_PWRITE are
+ *               idempotent: the same request twice has the effect of once,
+ *               so a client may send it again after the daemon died.
  *   anything else E_NOSYS; a wrong word count: E_INVAL.
  * A bad file number is E_BADHANDLE.
  */
@@ -46,6 +52,8 @@
 #define FS_READDIR 0x66730008u
 #define FS_UNLINK 0x66730009u
 #define FS_RENAME 0x6673000au
+#define FS_PREAD 0x6673000bu
+#define FS_PWRITE 0x6673000cu
 
 #define FS_CREATE 0x1u
 #define FS_TRUNC 0x2u
@@ -57,7 +65,20 @@
 #define FS_OPEN_MAX 8u
 #define FS_CLIENTS 8u
 
+/* Its handles: 1 the endpoint requests come on; with arg[0] FS_KEEP_STATE,
+ * 2 frames (read, write; FS_STATE_KIB) that hold the whole file system,
+ * which the daemon maps at mem_base + FS_STATE_OFFSET. Whoever keeps those
+ * frames keeps the files across restarts of the daemon (procman keeps the
+ * handles it gave); without them the file system lives in the daemon's
+ * heap and ends with it. */
 #define FS_H_ENDPOINT 1u
+#define FS_H_STATE 2u
+#define FS_KEEP_STATE 1u
+#define FS_STATE_KIB 1088u
+#define FS_STATE_OFFSET 0x400000u
+/* The name it publishes (ms_names_publish) when it runs as a process: it
+ * publishes FS_H_ENDPOINT, which then needs the send right too. */
+#define FS_PATH "/svc/fs"
 void fs_main(const ms_start_t *start);
 
 /* A client's way to the daemon: its endpoint handle and the calling
@@ -66,13 +87,26 @@ void fs_main(const ms_start_t *start);
 typedef struct ms_fs {
     ms_handle_t ep;
     char *ipc_buffer;
+    ms_handle_t names; /* a name server to find FS_PATH again after the daemon
+                          died (0: none); then ep is replaced */
 } ms_fs_t;
+
+/* The stubs of idempotent requests (ms_fs_pread, ms_fs_pwrite, ms_fs_stat)
+ * send the request again, up to FS_RETRIES times, when the
+ * daemon died with it (E_DEAD): they look FS_PATH up again, yielding while
+ * the new daemon has not published it yet. The others return E_DEAD: the
+ * request may or may not have happened. */
+#define FS_RETRIES 8u
 
 uint64_t ms_fs_open(const ms_fs_t *f, const char *path, uint64_t flags, uint64_t *fd);
 uint64_t ms_fs_write(const ms_fs_t *f, uint64_t fd, const void *data, unsigned len);
 /* Reads up to size bytes into buf; *got is how many came (0 at the end). */
 uint64_t ms_fs_read(const ms_fs_t *f, uint64_t fd, void *buf, unsigned size, unsigned *got);
 uint64_t ms_fs_close(const ms_fs_t *f, uint64_t fd);
+uint64_t ms_fs_pread(ms_fs_t *f, uint64_t fd, uint64_t offset, void *buf, unsigned size, unsigned *got);
+uint64_t ms_fs_pwrite(ms_fs_t *f, uint64_t fd, uint64_t offset, const void *data, unsigned len);
+/* *is_dir and *size of path. */
+uint64_t ms_fs_stat(ms_fs_t *f, const char *path, int *is_dir, uint64_t *size);
 uint64_t ms_fs_mkdir(const ms_fs_t *f, const char *path);
 /* The name of directory path's index'th entry, NUL-terminated, in name
  * (FS_NAME_MAX + 1 bytes); *is_dir. E_NOTFOUND past the last. */

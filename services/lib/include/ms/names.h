@@ -22,7 +22,9 @@
  *                    the handle lacks), E_RANGE (path too long), E_RIGHTS
  *                    (badge 0), E_EXISTS, E_FULL (table full).
  *   NAMES_LOOKUP     payload path; the reply carries a handle to the
- *                    endpoint with the registered rights (the server's own
+ *                    endpoint with the registered rights, badged with the
+ *                    caller's own badge, so that the service learns who
+ *                    calls (a process's badge is its pid's; the server's own
  *                    endpoint handle needs the grant right, as for any
  *                    reply that carries a handle). E_NOTFOUND.
  *   NAMES_UNREGISTER payload path; only its owner. E_NOTFOUND, E_RIGHTS.
@@ -56,5 +58,13 @@ uint64_t ms_names_register(const ms_names_t *n, const char *path, ms_handle_t h,
 /* A handle to the endpoint registered under path, in *out. */
 uint64_t ms_names_lookup(const ms_names_t *n, const char *path, ms_handle_t *out);
 uint64_t ms_names_unregister(const ms_names_t *n, const char *path);
+
+/* The name server of a process of the process manager (its slot
+ * PROCMAN_SLOT_NAMES), reached through the calling thread's IPC buffer. */
+ms_names_t ms_names_of(const ms_start_t *start);
+/* A service announces that it serves: registers its endpoint ep under path,
+ * handing out send rights. A boot manifest's task (its arg[3], a process's
+ * pid, is 0) has nobody to tell: MS_OK. */
+uint64_t ms_names_publish(const ms_start_t *start, const char *path, ms_handle_t ep);
 
 #endif

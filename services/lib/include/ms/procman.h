@@ -21,10 +21,23 @@
  *
  * Requests are calls; every reply has w0 = MS_OK or an error (ms/errors.h).
  *   PROCMAN_SPAWN   payload: the program's name; w0..w2: its arg[0..2];
- *                   optionally a handle, which the process finds in its
- *                   slot 1. Reply w1 the process id. E_NOTFOUND (no such
- *                   program), E_FULL (no process slot), E_RANGE (name too
- *                   long), E_NOMEM.
+ *                   optionally w3 flags: PROCMAN_HOLD makes the process
+ *                   but not its thread, so that PROCMAN_GIVE can hand it
+ *                   handles before PROCMAN_RUN starts it; optionally a
+ *                   handle, which the process finds in its slot 1. Reply
+ *                   w1 the process id. E_NOTFOUND (no such program),
+ *                   E_FULL (no process slot), E_RANGE (name too long),
+ *                   E_NOMEM.
+ *   PROCMAN_GIVE    w0 pid, w1 a slot (1..63 but PROCMAN_SLOT_NAMES), the
+ *                   handle: the held process finds it in that slot, and
+ *                   so does every restart of it (procman keeps it).
+ *                   E_BUSY (not held), E_INVAL (no handle, bad slot),
+ *                   E_FULL (PROCMAN_GIVES_MAX), E_NOTFOUND.
+ *   PROCMAN_RUN     w0 pid: starts the held process. E_BUSY, E_NOTFOUND.
+ *   PROCMAN_REFRESH w0 pid: kills the running process and starts it again
+ *                   in a new task, whatever its policy (an operator's
+ *                   restart; it counts in its restarts). E_BUSY (not
+ *                   running), E_NOTFOUND.
  *   PROCMAN_WAIT    w0 pid: the reply comes when the process has ended:
  *                   w1 its state (MS_TASK_EXITED or MS_TASK_KILLED), w2 its
  *                   exit status, w3 how many times it was restarted. One
@@ -39,6 +52,11 @@
 #define PROCMAN_KILL 0x70720003u
 #define PROCMAN_LIST 0x70720004u
 #define PROCMAN_EXITED 0x70720005u /* internal: the manager's own watcher thread */
+#define PROCMAN_GIVE 0x70720006u
+#define PROCMAN_RUN 0x70720007u
+#define PROCMAN_REFRESH 0x70720008u
+
+#define PROCMAN_HOLD 0x1u /* spawn flag */
 
 enum procman_policy { PROCMAN_LEAVE_DEAD, PROCMAN_RESTART };
 
@@ -49,9 +67,14 @@ typedef struct procman_program {
     uint8_t prio;
     uint8_t policy;
     uint8_t max_restarts;
+    uint8_t flags; /* PROCMAN_F_* */
 } procman_program_t;
 
-#define PROCMAN_MAX 8            /* processes at a time */
+#define PROCMAN_F_DAEMON 0x1u /* a server: the run may end while it waits */
+#define PROCMAN_F_NAMES 0x2u  /* the name server itself: not told of its own end */
+
+#define PROCMAN_MAX 16           /* processes at a time */
+#define PROCMAN_GIVES_MAX 8      /* handles a process is given */
 #define PROCMAN_MEM_KIB 256u      /* the most a process may have */
 #define PROCMAN_NAME_MAX 15u
 /* The user range the processes live in: one stride per process slot. */
@@ -64,7 +87,8 @@ typedef struct procman_program {
  * there is a name server: 5 its endpoint (send, grant, no badge) and 6 the
  * same with badge NAMES_ADMIN.
  *
- * A process finds in its slot 1 the handle its spawn carried, and in slot 2
+ * A process finds in its slot 1 the handle its spawn carried, in the slots
+ * PROCMAN_GIVE named the handles given to it, and in slot PROCMAN_SLOT_NAMES
  * (when procman has a name server) a handle to the name server badged
  * PROCMAN_NAMES_BADGE(pid): the names it registers are its own, and procman
  * makes the name server forget them when the process dies, before a
@@ -77,7 +101,7 @@ typedef struct procman_program {
 #define PROCMAN_NAMES_BADGE(pid) (0x1000u + (pid))
 /* The slots of a process's table that procman fills. */
 #define PROCMAN_SLOT_GIVEN 1u
-#define PROCMAN_SLOT_NAMES 2u
+#define PROCMAN_SLOT_NAMES 15u
 void procman_main(const ms_start_t *start);
 
 #endif

@@ -33,6 +33,8 @@
  * alarm thread). arg[0]: its own priority. */
 #define TIMER_H_ENDPOINT 1u
 #define TIMER_H_SEND 2u
+/* The name it publishes (ms_names_publish) when it runs as a process. */
+#define TIMER_PATH "/svc/timer"
 void timer_main(const ms_start_t *start);
 
 /* Sleeps ns through the timer service at ep. */

@@ -1,17 +1,13 @@
 /*
- * shell: the shell on the console, with the file system daemon and the
- * process manager behind it.
+ * shell: the shell on the console, in a system that init boots through the
+ * process manager: names, console, timer, fs, then the shell.
  * `printf 'echo hi > /a\ncat /a\nps\nexit\n' | microsim shell` prints hi
- * and the process list, and exits 0.
+ * and the process list, every service in it, and exits 0.
  */
-#include "ms/console.h"
-#include "ms/fs.h"
 #include "ms/print.h"
-#include "ms/procman.h"
 #include "ms/shell.h"
+#include "os/os.h"
 #include "scenarios.h"
-
-#define COM1 0x3f8
 
 static void hello(const ms_start_t *start)
 {
@@ -33,35 +29,23 @@ static void idler(const ms_start_t *start)
 }
 
 static const procman_program_t programs[] = {
+    OS_PROGRAMS,
+    {.name = "shell", .entry = shell_main, .mem_kib = 64, .prio = 10, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "hello", .entry = hello, .mem_kib = 64, .prio = 5, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "idler", .entry = idler, .mem_kib = 64, .prio = 1, .policy = PROCMAN_LEAVE_DEAD},
 };
 
-/* Endpoints: 0 the console, 1 the file system, 2 the process manager. */
+static const init_service_t boot[] = {
+    OS_BOOT_NAMES,
+    OS_BOOT_CONSOLE,
+    OS_BOOT_TIMER,
+    OS_BOOT_FS,
+    {.program = "shell", .needs = {"console", "fs"}, .wait = 1},
+};
+
 const ms_manifest_t scenario_shell = {
     .name = "shell",
-    .description = "a shell on the console, with the file system and the process manager behind it",
-    .endpoints = 3,
-    .notifications = 1,
-    .nioports = 1,
-    .ioports = {{.first = COM1, .last = COM1 + 7}},
-    .nframes = 1,
-    .frames_kib = {PROCMAN_MAX * PROCMAN_MEM_KIB},
-    .ntasks = 4,
-    .tasks = {
-        CONSOLE_TASK(50, 0),
-        {.name = "fs", .entry = fs_main, .prio = 40, .daemon = 1, .mem_kib = 2048,
-         .handles = {{.slot = FS_H_ENDPOINT, .type = MS_OBJ_ENDPOINT, .index = 1, .rights = MS_RIGHT_RECV}}},
-        {.name = "procman", .entry = procman_main, .prio = 30, .daemon = 1,
-         .arg = {(uint64_t)(uintptr_t)programs, sizeof programs / sizeof programs[0], 30},
-         .handles = {{.slot = PROCMAN_H_ENDPOINT, .type = MS_OBJ_ENDPOINT, .index = 2,
-                      .rights = MS_RIGHT_RECV | MS_RIGHT_GRANT},
-                     {.slot = PROCMAN_H_FRAMES, .type = MS_OBJ_FRAMES, .index = 0,
-                      .rights = MS_RIGHT_READ | MS_RIGHT_WRITE},
-                     {.slot = PROCMAN_H_SEND, .type = MS_OBJ_ENDPOINT, .index = 2, .rights = MS_RIGHT_SEND}}},
-        {.name = "shell", .entry = shell_main, .prio = 10,
-         .handles = {{.slot = SHELL_H_CONSOLE, .type = MS_OBJ_ENDPOINT, .index = 0, .rights = MS_RIGHT_SEND},
-                     {.slot = SHELL_H_FS, .type = MS_OBJ_ENDPOINT, .index = 1, .rights = MS_RIGHT_SEND, .badge = 1},
-                     {.slot = SHELL_H_PROCMAN, .type = MS_OBJ_ENDPOINT, .index = 2, .rights = MS_RIGHT_SEND}}},
-    },
+    .description = "a shell on the console, in a system init boots: names, console, timer, fs",
+    OS_MANIFEST_OBJECTS,
+    OS_MANIFEST_TASKS(boot, sizeof boot / sizeof boot[0], programs, sizeof programs / sizeof programs[0]),
 };

@@ -143,7 +143,8 @@ static uint64_t boot(init_t *in)
             return err;
         }
         in->up[next] = 1;
-        ms_printf("init: %s is up (pid %u)\n", in->table[next].program, in->pid[next]);
+        ms_printf("init: %s %s (pid %u)\n", in->table[next].program, in->table[next].publishes ? "is up" : "started",
+                  in->pid[next]);
     }
     return MS_OK;
 }

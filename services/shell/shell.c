@@ -6,6 +6,9 @@
  */
 #include "ms/console.h"
 #include "ms/fs.h"
+#include "ms/init.h"
+#include "ms/names.h"
+#include "ms/print.h"
 #include "ms/procman.h"
 #include "ms/shell.h"
 #include "rt.h"
@@ -255,6 +258,22 @@ static int run(shell_t *sh, char *line)
     return 1;
 }
 
+/* A process finds the services by name, into the slots a boot manifest's
+ * shell is given them in. */
+static uint64_t find_services(shell_t *sh, const ms_start_t *start)
+{
+    static const char *const paths[] = {CONSOLE_PATH, FS_PATH, INIT_PROCMAN_PATH};
+    ms_handle_t *slots[] = {&sh->con.ep, &sh->fs.ep, &sh->procman};
+    if (!start->arg[3])
+        return MS_OK;
+    ms_names_t n = ms_names_of(start);
+    sh->fs.names = n.ep;
+    uint64_t err = MS_OK;
+    for (unsigned i = 0; i < 3 && err == MS_OK; i++)
+        err = ms_names_lookup(&n, paths[i], slots[i]);
+    return err;
+}
+
 void shell_main(const ms_start_t *start)
 {
     char *ipc = (char *)(uintptr_t)start->ipc_buffer;
@@ -262,6 +281,11 @@ void shell_main(const ms_start_t *start)
                   .fs = {.ep = SHELL_H_FS, .ipc_buffer = ipc},
                   .procman = SHELL_H_PROCMAN,
                   .ipc_buffer = ipc};
+    uint64_t err = find_services(&sh, start);
+    if (err != MS_OK) {
+        ms_printf("%s: cannot find its services (%s)\n", start->name, ms_error_name(err));
+        ms_exit(1);
+    }
     char line[CONSOLE_LINE_MAX + 1];
     for (;;) {
         say(&sh, "$ ");

@@ -10,8 +10,9 @@
  * '>' is a word of its own; an error is one line; nothing typed can crash
  * the shell. It prompts with "$ " and ends with exit (status 0).
  *
- * Its handles: 1 the console service, 2 the file system daemon, 3 the
- * process manager.
+ * Its handles, in a boot manifest: 1 the console service, 2 the file
+ * system daemon, 3 the process manager. A process of the process manager
+ * looks them up by name instead (CONSOLE_PATH, FS_PATH, INIT_PROCMAN_PATH).
  */
 #define SHELL_H_CONSOLE 1u
 #define SHELL_H_FS 2u

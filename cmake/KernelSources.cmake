@@ -47,7 +47,8 @@ set(MS_KERNEL_INCLUDES kernel kernel/abi rt/include)
 
 # The user library every program links (system call stubs, ms_printf).
 set(MS_USERLIB_SOURCES services/lib/print.c services/lib/errors.c services/lib/names_client.c
-  services/lib/console_client.c services/console/console.c services/timer/timer.c
+  services/lib/console_client.c services/console/console.c services/console/console_core.c
+  services/timer/timer.c services/timer/timer_core.c
   services/fs/fs.c services/fs/fs_core.c services/init/init.c services/lib/fs_client.c
   services/shell/shell.c
   services/pager/pager.c services/names/names.c services/names/names_core.c services/procman/procman.c)

@@ -3,74 +3,77 @@
  * service's notification and a kernel alarm on it; a second thread waits on
  * the notification and calls the main thread, which answers the sleepers
  * whose bits came (their replies were saved). An alarm for a client is the
- * kernel's alarm on the client's own notification. See ms/timer.h.
+ * kernel's alarm on the client's own notification. See ms/timer.h. The table
+ * and every decision are in timer_core.c; this is the IPC loop around it.
  */
 #include "ms/timer.h"
 
 #include "ms/names.h"
 #include "ms/print.h"
+#include "timer_core.h"
 
-#define WOKEN_BADGE 0x1u
 #define ALARM_STACK (8u * 1024u)
 
 typedef struct timer {
     ms_handle_t ntfn;
-    ms_handle_t sleepers[TIMER_SLEEPERS]; /* saved replies by bit, 0: free */
+    timer_core_t core;
 } timer_t;
 
-static uint64_t sleep_for(timer_t *tm, uint64_t ns, int *deferred)
+static timer_request_t request_of(const ms_msg_t *m)
 {
-    if (ns > TIMER_MAX_NS)
-        return MS_E_RANGE;
-    for (unsigned i = 0; i < TIMER_SLEEPERS; i++) {
-        if (tm->sleepers[i])
-            continue;
-        uint64_t err = ms_alarm(tm->ntfn, 1ull << i, ns);
-        if (err == MS_OK && (err = ms_reply_save(&tm->sleepers[i])) == MS_OK)
-            *deferred = 1;
-        return err;
-    }
-    return MS_E_FULL;
+    return (timer_request_t){
+        .label = ms_info_label(m->info),
+        .words = ms_info_words(m->info),
+        .payload = ms_info_payload(m->info),
+        .w = {m->w[0], m->w[1]},
+        .badge = m->badge,
+        .has_handle = ms_info_has_handle(m->info),
+    };
 }
 
-static uint64_t alarm_for(const ms_msg_t *m)
+/* A sleeper's alarm on its bit of the service's notification; its reply is saved. */
+static uint64_t sleep_for(timer_t *tm, const timer_action_t *act, int *deferred)
+{
+    ms_handle_t reply;
+    uint64_t err = ms_alarm(tm->ntfn, act->bits, act->ns);
+    if (err == MS_OK && (err = ms_reply_save(&reply)) == MS_OK) {
+        timer_sleeper_saved(&tm->core, act->slot, reply);
+        *deferred = 1;
+    }
+    return err;
+}
+
+/* A client's alarm on the notification it sent. */
+static uint64_t alarm_for(ms_handle_t ntfn, const timer_action_t *act)
 {
     uint64_t type = 0, rights = 0, badge;
-    if (!ms_info_has_handle(m->info))
-        return MS_E_INVAL;
-    if (m->w[0] > TIMER_MAX_NS)
-        return MS_E_RANGE;
-    if (ms_handle_info((ms_handle_t)m->handle, &type, &rights, &badge) != MS_OK || type != MS_OBJ_NOTIFICATION ||
-        !(rights & MS_RIGHT_SEND) || m->w[1] == 0)
-        return MS_E_INVAL;
-    return ms_alarm((ms_handle_t)m->handle, m->w[1], m->w[0]);
+    uint64_t described = ms_handle_info(ntfn, &type, &rights, &badge);
+    uint64_t err = timer_alarm_target(described, type, rights, act->bits);
+    return err == MS_OK ? ms_alarm(ntfn, act->bits, act->ns) : err;
 }
 
-static void woken(timer_t *tm, uint64_t bits)
+static void wake(const timer_action_t *act)
 {
-    for (unsigned i = 0; i < TIMER_SLEEPERS; i++) {
-        if (!(bits & (1ull << i)) || !tm->sleepers[i])
-            continue;
+    for (unsigned i = 0; i < act->nwake; i++) {
         ms_msg_t r = {.info = ms_info(0, 1, 0, 0), .w = {MS_OK}};
-        ms_reply_with(tm->sleepers[i], &r);
-        tm->sleepers[i] = 0;
+        ms_reply_with(act->wake[i], &r);
     }
 }
 
+/* A request, through the core; *deferred if its reply was saved. */
 static void serve(timer_t *tm, ms_msg_t *m, int *deferred)
 {
-    uint32_t label = ms_info_label(m->info);
-    unsigned words = ms_info_words(m->info);
-    uint64_t err = MS_OK;
-    if (label == TIMER_WOKEN && m->badge == WOKEN_BADGE)
-        woken(tm, m->w[0]);
-    else if (label == TIMER_SLEEP && words == 1 && !ms_info_payload(m->info))
-        err = sleep_for(tm, m->w[0], deferred);
-    else if (label == TIMER_ALARM && words == 2 && !ms_info_payload(m->info))
-        err = alarm_for(m);
-    else
-        err = label == TIMER_SLEEP || label == TIMER_ALARM ? MS_E_INVAL : MS_E_NOSYS;
-    if (ms_info_has_handle(m->info))
+    timer_request_t rq = request_of(m);
+    timer_action_t act;
+    timer_decide(&tm->core, &rq, &act);
+    uint64_t err = act.err;
+    if (act.step == TIMER_STEP_SLEEP)
+        err = sleep_for(tm, &act, deferred);
+    else if (act.step == TIMER_STEP_ALARM)
+        err = alarm_for((ms_handle_t)m->handle, &act);
+    else if (act.step == TIMER_STEP_WAKE)
+        wake(&act);
+    if (act.close_handle)
         ms_handle_close((ms_handle_t)m->handle); /* a pending alarm keeps its own reference */
     *m = (ms_msg_t){.info = ms_info(0, 1, 0, 0), .w = {err}};
 }
@@ -90,11 +93,12 @@ static void alarm_thread(uint64_t arg)
 void timer_main(const ms_start_t *start)
 {
     timer_t tm = {.ntfn = 0};
+    timer_core_init(&tm.core);
     ms_handle_t to_main, thread;
     uint8_t *heap = (uint8_t *)(uintptr_t)start->heap_base;
     uint64_t err = ms_notification_create(&tm.ntfn);
     if (err == MS_OK)
-        err = ms_handle_copy(TIMER_H_SEND, MS_RIGHT_SEND, WOKEN_BADGE, &to_main);
+        err = ms_handle_copy(TIMER_H_SEND, MS_RIGHT_SEND, TIMER_WOKEN_BADGE, &to_main);
     if (err == MS_OK)
         err = ms_thread_create(MS_HANDLE_SELF, alarm_thread, heap, ALARM_STACK, heap + ALARM_STACK,
                                (uint64_t)to_main << 32 | tm.ntfn, (uint8_t)start->arg[0], &thread);

@@ -78,7 +78,7 @@ set(MS_EXAMPLE_SOURCES
   examples/terminal/terminal.c
   examples/timer/timer_demo.c
   examples/files/files.c
-  examples/shell/shell_demo.c
+  examples/shell/shell_demo.c examples/restart/restart.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)

@@ -36,15 +36,20 @@
 #define OS_IEP_FS 2
 
 #define OS_DAEMON (PROCMAN_F_DAEMON)
-#define OS_PROGRAMS                                                                                                 \
+/* names, console, timer and fs (restarted up to 3 times). */
+#define OS_PROGRAMS OS_PROGRAMS_BASE, OS_PROGRAM_FS(3)
+#define OS_PROGRAMS_BASE                                                                                            \
     {.name = "names", .entry = names_main, .mem_kib = 64, .prio = 50, .policy = PROCMAN_LEAVE_DEAD,                \
      .flags = OS_DAEMON | PROCMAN_F_NAMES},                                                                         \
         {.name = "console", .entry = console_main, .mem_kib = 64, .prio = 50, .policy = PROCMAN_RESTART,           \
          .max_restarts = 3, .flags = OS_DAEMON},                                                                    \
         {.name = "timer", .entry = timer_main, .mem_kib = 64, .prio = 45, .policy = PROCMAN_RESTART,               \
-         .max_restarts = 3, .flags = OS_DAEMON},                                                                    \
-        {.name = "fs", .entry = fs_main, .mem_kib = 64, .prio = 40, .policy = PROCMAN_RESTART, .max_restarts = 3, \
-         .flags = OS_DAEMON}
+         .max_restarts = 3, .flags = OS_DAEMON}
+
+/* The file system daemon, restarted up to max times. */
+#define OS_PROGRAM_FS(max)                                                                                          \
+    {.name = "fs", .entry = fs_main, .mem_kib = 64, .prio = 40, .policy = PROCMAN_RESTART, .max_restarts = (max),  \
+     .flags = OS_DAEMON}
 
 #define OS_RECV_EP (MS_RIGHT_RECV | MS_RIGHT_SEND | MS_RIGHT_GRANT)
 #define OS_BOOT_NAMES                                                                                               \
@@ -63,8 +68,9 @@
     {.program = "timer", .publishes = TIMER_PATH, .needs = {"names"}, .arg = {45},                                  \
      .handles = {{.slot = TIMER_H_ENDPOINT, .from = INIT_ENDPOINT, .index = OS_IEP_TIMER, .rights = OS_RECV_EP},     \
                  {.slot = TIMER_H_SEND, .from = INIT_ENDPOINT, .index = OS_IEP_TIMER, .rights = MS_RIGHT_SEND}}}
-#define OS_BOOT_FS                                                                                                  \
-    {.program = "fs", .publishes = FS_PATH, .needs = {"names"}, .arg = {FS_KEEP_STATE},                             \
+#define OS_BOOT_FS OS_BOOT_FS_ARGS(FS_KEEP_STATE, 0, 0)
+#define OS_BOOT_FS_ARGS(a0, a1, a2)                                                                                 \
+    {.program = "fs", .publishes = FS_PATH, .needs = {"names"}, .arg = {(a0), (a1), (a2)},                          \
      .handles = {{.slot = FS_H_ENDPOINT, .from = INIT_ENDPOINT, .index = OS_IEP_FS, .rights = OS_RECV_EP},           \
                  {.slot = FS_H_STATE, .from = INIT_OWN, .index = OS_INIT_FS_STATE,                                   \
                   .rights = MS_RIGHT_READ | MS_RIGHT_WRITE}}}

@@ -18,18 +18,43 @@
 #include "fs_core.h"
 #include "ms/names.h"
 #include "ms/print.h"
+#include "ms/rand.h"
 #include "rt.h"
 
 #define STORE_MAGIC 0x6d73667331ull /* "msfs1" */
 
+/* The moments a planned crash may come at. */
+enum crash_moment { CRASH_BEFORE_SERVING, CRASH_BEFORE_COMMIT, CRASH_BEFORE_REPLY, CRASH_MOMENTS };
+
 typedef struct fs_store {
     uint64_t magic;   /* STORE_MAGIC once formatted */
     uint64_t current; /* which copy of the metadata is committed */
+    uint64_t requests;                 /* received, by every daemon on this store */
+    uint32_t crashes, crashed;         /* planned (FS_CRASH_TEST), and come */
+    uint64_t crash_at[FS_CRASH_MAX];   /* request numbers, ascending */
+    uint8_t crash_moment[FS_CRASH_MAX];
     fs_t meta[2];
     char data[FS_NODES][FS_FILE_MAX];
 } fs_store_t;
 
 _Static_assert(sizeof(fs_store_t) <= FS_STATE_KIB * 1024u, "FS_STATE_KIB holds the store");
+
+/* Draws the crash points of FS_CRASH_TEST from the run's seed. */
+static void plan_crashes(fs_store_t *st, const ms_start_t *start)
+{
+    uint64_t rng = start->seed, span = start->arg[2] ? start->arg[2] : 1;
+    st->crashes = start->arg[1] < FS_CRASH_MAX ? (uint32_t)start->arg[1] : FS_CRASH_MAX;
+    for (unsigned i = 0; i < st->crashes; i++) {
+        uint64_t at = 1 + ms_rand(&rng) % span;
+        unsigned k = i;
+        for (; k > 0 && st->crash_at[k - 1] > at; k--) {
+            st->crash_at[k] = st->crash_at[k - 1];
+            st->crash_moment[k] = st->crash_moment[k - 1];
+        }
+        st->crash_at[k] = at;
+        st->crash_moment[k] = (uint8_t)(ms_rand(&rng) % CRASH_MOMENTS);
+    }
+}
 
 /* The store: in the frames of FS_H_STATE (kept across restarts), or in the
  * heap. Formats it unless a daemon before this one did. */
@@ -46,21 +71,48 @@ static fs_store_t *open_store(const ms_start_t *start, int *resumed)
     }
     *resumed = st->magic == STORE_MAGIC && st->current < 2;
     if (!*resumed) {
-        st->current = 0;
+        st->current = st->requests = st->crashes = st->crashed = 0;
         fs_init(&st->meta[0], st->data);
+        if (start->arg[0] & FS_CRASH_TEST)
+            plan_crashes(st, start);
         st->magic = STORE_MAGIC;
     }
     return st;
 }
 
+/* The moment this request crashes the daemon at, or CRASH_MOMENTS. The
+ * store counts the crash first, so that the next daemon goes on. */
+static unsigned crash_moment(fs_store_t *st)
+{
+    st->requests++;
+    if (st->crashed >= st->crashes || st->crash_at[st->crashed] > st->requests)
+        return CRASH_MOMENTS;
+    unsigned moment = st->crash_moment[st->crashed];
+    while (st->crashed < st->crashes && st->crash_at[st->crashed] <= st->requests)
+        st->crashed++; /* two points drawn on one request make one crash */
+    return moment;
+}
+
+/* A planned crash: a page fault, which the process manager answers by
+ * killing and restarting the daemon. */
+static void crash_if(unsigned planned, unsigned moment)
+{
+    if (planned == moment)
+        *(volatile uint64_t *)(uintptr_t)0xdead0000u = moment;
+}
+
 /* Serves rq on a copy of the committed metadata; commits it if it worked. */
 static void serve(fs_store_t *st, const fs_request_t *rq, fs_reply_t *rp)
 {
+    unsigned planned = crash_moment(st);
+    crash_if(planned, CRASH_BEFORE_SERVING);
     uint64_t cur = st->current, next = cur ^ 1;
     rt_memcpy(&st->meta[next], &st->meta[cur], sizeof st->meta[next]);
     fs_serve(&st->meta[next], rq, rp);
+    crash_if(planned, CRASH_BEFORE_COMMIT);
     if (rp->w[0] == MS_OK)
         __atomic_store_n(&st->current, next, __ATOMIC_RELEASE); /* the commit */
+    crash_if(planned, CRASH_BEFORE_REPLY);
 }
 
 void fs_main(const ms_start_t *start)

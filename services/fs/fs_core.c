@@ -197,6 +197,8 @@ static uint64_t write_at(fs_t *fs, const fs_open_t *f, uint64_t offset, const fs
     fs_node_t *n = &fs->nodes[f->node];
     if (offset > FS_FILE_MAX || rq->len > FS_FILE_MAX - offset)
         return MS_E_RANGE;
+    for (uint64_t i = n->size; i < offset; i++)
+        fs->data[f->node][i] = 0; /* a hole reads as zeros, not as an old file's bytes */
     for (unsigned i = 0; i < rq->len; i++)
         fs->data[f->node][offset + i] = rq->payload[i];
     if (offset + rq->len > n->size)

@@ -114,6 +114,7 @@ static uint64_t call_again(ms_fs_t *f, uint32_t label, unsigned words, const uin
     for (unsigned attempt = 0; attempt <= FS_RETRIES && err == MS_E_DEAD; attempt++) {
         if (attempt && resolve(f) != MS_OK)
             break;
+        f->retries += attempt > 0;
         put(f, 0, data, len);
         *m = (ms_msg_t){.info = ms_info(label, words, len, 0), .w = {w[0], w[1], w[2]}};
         err = ms_call(f->ep, m);

@@ -88,6 +88,18 @@ foreach(scenario pingpong demo faults)
   endforeach()
 endforeach()
 
+# restart: 10,000 file system requests while fs crashes at 20 points the
+# seed draws; every request gets one outcome and the file is what the
+# acknowledged writes made it (the client checks, and exits 1 if not).
+foreach(seed 1 7 42 2026)
+  add_test(NAME system.restart.seed_${seed}
+           COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim>
+                   "-DARGS=--seed=${seed};--check-invariants;restart"
+                   "-DEXPECT=10000 requests: 10000 answered, 0 failed, 0 lost, 0 wrong;matches the acknowledged writes;task.restart +procman:[0-9]+ +name=\"fs\" .*reason=exception;reason=done"
+                   -P ${MS_SYS}/expect.cmake)
+  set_tests_properties(system.restart.seed_${seed} PROPERTIES LABELS system)
+endforeach()
+
 # The random system call campaign: 100,000 calls at several seeds, each run
 # twice to check that a seed replays the same campaign.
 foreach(campaign "1;4;" "7;4;" "42;16;" "2026;4;--fastpath=off")

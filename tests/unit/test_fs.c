@@ -19,6 +19,15 @@ static fs_reply_t call(uint32_t label, unsigned words, uint64_t w0, uint64_t w1,
     return rp;
 }
 
+/* FS_PREAD: w0 file, w1 offset, w2 bytes. */
+static fs_reply_t pread_at(uint64_t fd, uint64_t offset, uint64_t bytes, uint64_t badge)
+{
+    fs_request_t rq = {.label = FS_PREAD, .words = 3, .w = {fd, offset, bytes}, .badge = badge};
+    fs_reply_t rp = {.out = out};
+    fs_serve(fs, &rq, &rp);
+    return rp;
+}
+
 static uint64_t on_path(uint32_t label, const char *path)
 {
     return call(label, 0, 0, 0, path, (unsigned)strlen(path), 1).w[0];
@@ -188,6 +197,45 @@ START_TEST(limits_are_errors)
 }
 END_TEST
 
+START_TEST(pread_and_pwrite_leave_the_offset_and_repeat_harmlessly)
+{
+    uint64_t fd;
+    ck_assert_uint_eq(open_file("/p", FS_CREATE, 1, &fd), MS_OK);
+    ck_assert_uint_eq(call(FS_PWRITE, 2, fd, 4, "abcd", 4, 1).w[0], MS_OK);
+    ck_assert_uint_eq(call(FS_PWRITE, 2, fd, 4, "abcd", 4, 1).w[0], MS_OK); /* again: the same file */
+    fs_reply_t rp = pread_at(fd, 0, 100, 1);
+    ck_assert_uint_eq(rp.w[0], MS_OK);
+    ck_assert_uint_eq(rp.out_len, 8);
+    ck_assert(memcmp(out, "\0\0\0\0abcd", 8) == 0); /* the hole reads as zeros */
+    rp = call(FS_READ, 2, fd, 2, 0, 0, 1);               /* the file's own offset is still 0 */
+    ck_assert_uint_eq(rp.out_len, 2);
+    ck_assert(memcmp(out, "\0\0", 2) == 0);
+    ck_assert_uint_eq(pread_at(fd, 6, 100, 1).out_len, 2);
+    ck_assert_uint_eq(pread_at(fd, 9, 1, 1).w[0], MS_E_RANGE); /* past the size */
+    ck_assert_uint_eq(call(FS_PWRITE, 2, fd, FS_FILE_MAX, "x", 1, 1).w[0], MS_E_RANGE);
+    ck_assert_uint_eq(pread_at(fd, 0, MS_MSG_PAYLOAD_MAX + 1, 1).w[0], MS_E_RANGE);
+    ck_assert_uint_eq(pread_at(fd + 1, 0, 1, 1).w[0], MS_E_BADHANDLE);
+    ck_assert_uint_eq(pread_at(fd, 0, 1, 2).w[0], MS_E_BADHANDLE); /* another client's number */
+    ck_assert_uint_eq(call(FS_PREAD, 2, fd, 0, 0, 0, 1).w[0], MS_E_INVAL);    /* two words, not three */
+    ck_assert_uint_eq(call(FS_PWRITE, 1, fd, 0, "x", 1, 1).w[0], MS_E_INVAL); /* one word, not two */
+}
+END_TEST
+
+START_TEST(a_reused_node_shows_none_of_the_old_file)
+{
+    uint64_t fd;
+    ck_assert_uint_eq(open_file("/old", FS_CREATE, 1, &fd), MS_OK);
+    ck_assert_uint_eq(write_text(fd, "secret", 1), MS_OK);
+    ck_assert_uint_eq(call(FS_CLOSE, 1, fd, 0, 0, 0, 1).w[0], MS_OK);
+    ck_assert_uint_eq(on_path(FS_UNLINK, "/old"), MS_OK);
+    ck_assert_uint_eq(open_file("/new", FS_CREATE, 1, &fd), MS_OK); /* the same node again */
+    ck_assert_uint_eq(call(FS_PWRITE, 2, fd, 6, "!", 1, 1).w[0], MS_OK);
+    fs_reply_t rp = pread_at(fd, 0, 7, 1);
+    ck_assert_uint_eq(rp.out_len, 7);
+    ck_assert(memcmp(out, "\0\0\0\0\0\0!", 7) == 0);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("fs");
@@ -201,6 +249,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, rename_moves_and_refuses_loops_and_taken_names);
     tcase_add_test(tc, malformed_paths_and_requests_are_refused);
     tcase_add_test(tc, limits_are_errors);
+    tcase_add_test(tc, pread_and_pwrite_leave_the_offset_and_repeat_harmlessly);
+    tcase_add_test(tc, a_reused_node_shows_none_of_the_old_file);
     suite_add_tcase(s, tc);
     return s;
 }

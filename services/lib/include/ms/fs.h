@@ -74,6 +74,14 @@
 #define FS_H_ENDPOINT 1u
 #define FS_H_STATE 2u
 #define FS_KEEP_STATE 1u
+/* Fault injection (arg[0] FS_CRASH_TEST): the daemon crashes itself, by a
+ * page fault, at arg[1] (at most FS_CRASH_MAX) points drawn from the run's
+ * seed among its first arg[2] requests, each at one of three moments:
+ * before serving the request, after serving it but before committing, or
+ * after committing but before replying. The plan lives in the store, so a
+ * restarted daemon goes on with it. The restart scenario uses it. */
+#define FS_CRASH_TEST 2u
+#define FS_CRASH_MAX 32u
 #define FS_STATE_KIB 1088u
 #define FS_STATE_OFFSET 0x400000u
 /* The name it publishes (ms_names_publish) when it runs as a process: it
@@ -89,6 +97,7 @@ typedef struct ms_fs {
     char *ipc_buffer;
     ms_handle_t names; /* a name server to find FS_PATH again after the daemon
                           died (0: none); then ep is replaced */
+    unsigned retries;  /* requests the stubs sent again */
 } ms_fs_t;
 
 /* The stubs of idempotent requests (ms_fs_pread, ms_fs_pwrite, ms_fs_stat)

@@ -58,10 +58,10 @@ set(MS_EXAMPLE_SOURCES
   examples/pingpong/client.c
   examples/pingpong/server.c
   examples/pingpong/manifest.c
-  examples/demo/init.c
-  examples/demo/server.c
-  examples/demo/client.c
-  examples/demo/manifest.c
+  examples/basics/init.c
+  examples/basics/server.c
+  examples/basics/client.c
+  examples/basics/manifest.c
   examples/bench/bench.c
   examples/bench/manifest.c
   examples/deadlock/deadlock.c
@@ -78,10 +78,10 @@ set(MS_EXAMPLE_SOURCES
   examples/terminal/terminal.c
   examples/timer/timer_demo.c
   examples/files/files.c
-  examples/shell/shell_demo.c examples/restart/restart.c
+  examples/shell/shell_demo.c examples/restart/restart.c examples/demo/demo.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
-set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/demo examples/bench examples/fuzz)
+set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/basics examples/bench examples/fuzz)
 
 # The table of scenarios by name (scenario_find): user code in the hosted
 # build; on x86-64 the kernel reads it to pick the manifest at boot.

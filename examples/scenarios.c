@@ -5,6 +5,7 @@
 
 const ms_manifest_t *const scenarios[] = {
     &scenario_demo,
+    &scenario_basics,
     &scenario_pingpong,
     &scenario_deadlock,
     &scenario_faults,

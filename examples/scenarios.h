@@ -5,6 +5,7 @@
 #include "ms_manifest.h"
 
 extern const ms_manifest_t scenario_demo;
+extern const ms_manifest_t scenario_basics;
 extern const ms_manifest_t scenario_pingpong;
 extern const ms_manifest_t scenario_bench_ipc;
 extern const ms_manifest_t scenario_deadlock;

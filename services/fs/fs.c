@@ -43,6 +43,12 @@ _Static_assert(sizeof(fs_store_t) <= FS_STATE_KIB * 1024u, "FS_STATE_KIB holds t
 static void plan_crashes(fs_store_t *st, const ms_start_t *start)
 {
     uint64_t rng = start->seed, span = start->arg[2] ? start->arg[2] : 1;
+    if (start->arg[1] == 0) { /* one crash, at request arg[2], before its reply */
+        st->crashes = 1;
+        st->crash_at[0] = span;
+        st->crash_moment[0] = CRASH_BEFORE_REPLY;
+        return;
+    }
     st->crashes = start->arg[1] < FS_CRASH_MAX ? (uint32_t)start->arg[1] : FS_CRASH_MAX;
     for (unsigned i = 0; i < st->crashes; i++) {
         uint64_t at = 1 + ms_rand(&rng) % span;

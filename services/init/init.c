@@ -90,6 +90,8 @@ static uint64_t start(init_t *in, unsigned i)
         err = give(in, i, &s->handles[k]);
     if (err != MS_OK)
         return err;
+    if (!s->publishes) /* said now: it may run to its end before init runs again */
+        ms_printf("init: %s starts (pid %u)\n", s->program, in->pid[i]);
     m = (ms_msg_t){.info = ms_info(PROCMAN_RUN, 1, 0, 0), .w = {in->pid[i]}};
     err = procman_call(&m);
     if (err == MS_OK && serves_names(s))
@@ -143,8 +145,8 @@ static uint64_t boot(init_t *in)
             return err;
         }
         in->up[next] = 1;
-        ms_printf("init: %s %s (pid %u)\n", in->table[next].program, in->table[next].publishes ? "is up" : "started",
-                  in->pid[next]);
+        if (in->table[next].publishes)
+            ms_printf("init: %s is up (pid %u)\n", in->table[next].program, in->pid[next]);
     }
     return MS_OK;
 }

@@ -18,6 +18,7 @@ ms_system_test(trace_json PkgConfig::CJSON)
 
 # Golden traces: the text trace of each scenario, with the fast path on and off.
 set(status_pingpong 0)
+set(status_basics 0)
 set(status_demo 0)
 set(status_deadlock 1)
 set(status_faults 0)
@@ -33,7 +34,7 @@ set(status_terminal 0)
 set(status_timer 0)
 set(status_files 0)
 set(status_shell 0)
-foreach(scenario pingpong demo deadlock faults console fpu pager isolation shm cow names procman terminal timer files shell)
+foreach(scenario pingpong basics demo deadlock faults console fpu pager isolation shm cow names procman terminal timer files shell)
   foreach(fastpath on off)
     add_test(NAME system.golden.${scenario}.fastpath_${fastpath}
              COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=${scenario}
@@ -78,7 +79,7 @@ foreach(clock step host)
   set_tests_properties(system.clock.hog_${clock} PROPERTIES LABELS system TIMEOUT 120)
 endforeach()
 # Every scenario still ends as it should on the other clocks.
-foreach(scenario pingpong demo faults)
+foreach(scenario pingpong basics faults)
   foreach(clock step host)
     add_test(NAME system.clock.${scenario}_${clock}
              COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim>
@@ -143,7 +144,7 @@ add_test(NAME valgrind.hog_step
                  --suppressions=${PROJECT_SOURCE_DIR}/tests/valgrind.supp
                  --quiet $<TARGET_FILE:microsim> --check-invariants --clock=step --trace=json -o /dev/null hog)
 set_tests_properties(valgrind.hog_step PROPERTIES LABELS valgrind TIMEOUT 120)
-foreach(scenario pingpong demo faults)
+foreach(scenario pingpong basics faults)
   add_test(NAME valgrind.${scenario}
            COMMAND ${MS_VALGRIND} --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
                    --suppressions=${PROJECT_SOURCE_DIR}/tests/valgrind.supp

@@ -155,8 +155,8 @@ START_TEST(output_file_gets_the_trace_and_stdout_the_prints)
     ck_assert_int_ge(fd, 0);
     close(fd);
     run_result_t r, direct;
-    RUN(r, "-o", path, "demo");
-    RUN(direct, "demo");
+    RUN(r, "-o", path, "basics");
+    RUN(direct, "basics");
     ck_assert_int_eq(r.status, 0);
     char *trace = read_file(path, NULL);
     ck_assert_str_eq(trace, direct.out);

@@ -190,9 +190,9 @@ static void check_flows(const char *scenario)
     cJSON_Delete(root);
 }
 
-START_TEST(every_demo_message_has_a_flow_arrow)
+START_TEST(every_basics_message_has_a_flow_arrow)
 {
-    check_flows("demo");
+    check_flows("basics");
 }
 END_TEST
 
@@ -238,7 +238,7 @@ static Suite *make_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, pingpong_has_1000_calls_and_replies_between_two_threads);
-    tcase_add_test(tc, every_demo_message_has_a_flow_arrow);
+    tcase_add_test(tc, every_basics_message_has_a_flow_arrow);
     tcase_add_test(tc, every_pingpong_message_has_a_flow_arrow);
     tcase_add_test(tc, slices_of_a_thread_never_overlap_and_threads_are_named);
     suite_add_tcase(s, tc);

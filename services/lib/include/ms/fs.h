@@ -79,7 +79,9 @@
  * seed among its first arg[2] requests, each at one of three moments:
  * before serving the request, after serving it but before committing, or
  * after committing but before replying. The plan lives in the store, so a
- * restarted daemon goes on with it. The restart scenario uses it. */
+ * restarted daemon goes on with it. The restart scenario uses it. With
+ * arg[1] 0, the daemon crashes once, at request arg[2], after committing it
+ * but before replying (the demo scenario). */
 #define FS_CRASH_TEST 2u
 #define FS_CRASH_MAX 32u
 #define FS_STATE_KIB 1088u

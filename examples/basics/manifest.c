@@ -6,8 +6,8 @@
 #define EP_HI_BOOT 1
 #define EP_LO_BOOT 2
 
-const ms_manifest_t scenario_demo = {
-    .name = "demo",
+const ms_manifest_t scenario_basics = {
+    .name = "basics",
     .description = "init hands badged handles to two clients (high and low priority) of a two-thread server",
     .endpoints = 3,
     .ntasks = 4,

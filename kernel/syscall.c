@@ -334,7 +334,10 @@ static void trace_map(k_event_kind_t kind, thread_t *t, task_t *task, uint64_t v
 }
 
 /* map(task, address, frames, first, pages, rights): the frames handle must
- * hold every memory right asked for. */
+ * hold every memory right asked for. Pages mapped into another task (by its
+ * loader or pager, which are about to have it use them) start accessed and
+ * dirty, as the boot loader's do, so that the first switch to the task can
+ * cache them all; a task's own mappings start clear, as on hardware. */
 static int sys_map(thread_t *t, arch_regs_t *r)
 {
     task_t *task;
@@ -349,7 +352,8 @@ static int sys_map(thread_t *t, arch_regs_t *r)
         return err;
     frames_t *f = K_CONTAINER_OF(fe->obj, frames_t, obj);
     unsigned may = fe->rights & (MS_RIGHT_READ | MS_RIGHT_WRITE | MS_RIGHT_EXEC);
-    if ((err = aspace_map(&task->aspace, r->rsi, f, r->r10, r->r8, (unsigned)rights, may, 0)) != MS_OK)
+    if ((err = aspace_map(&task->aspace, r->rsi, f, r->r10, r->r8, (unsigned)rights, may, task != t->task)) !=
+        MS_OK)
         return err;
     trace_map(K_EV_MAP, t, task, r->rsi, r->r8, rights, f->obj.id);
     return MS_OK;

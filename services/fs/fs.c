@@ -99,26 +99,27 @@ static unsigned crash_moment(fs_store_t *st)
     return moment;
 }
 
-/* A planned crash: a page fault, which the process manager answers by
- * killing and restarting the daemon. */
-static void crash_if(unsigned planned, unsigned moment)
+/* A planned crash: a page fault at va, which nothing maps (the page below
+ * FS_STATE_OFFSET), and which the process manager answers by killing and
+ * restarting the daemon. */
+static void crash_if(uintptr_t va, unsigned planned, unsigned moment)
 {
     if (planned == moment)
-        *(volatile uint64_t *)(uintptr_t)0xdead0000u = moment;
+        *(volatile uint64_t *)va = moment;
 }
 
 /* Serves rq on a copy of the committed metadata; commits it if it worked. */
-static void serve(fs_store_t *st, const fs_request_t *rq, fs_reply_t *rp)
+static void serve(fs_store_t *st, uintptr_t crash_va, const fs_request_t *rq, fs_reply_t *rp)
 {
     unsigned planned = crash_moment(st);
-    crash_if(planned, CRASH_BEFORE_SERVING);
+    crash_if(crash_va, planned, CRASH_BEFORE_SERVING);
     uint64_t cur = st->current, next = cur ^ 1;
     rt_memcpy(&st->meta[next], &st->meta[cur], sizeof st->meta[next]);
     fs_serve(&st->meta[next], rq, rp);
-    crash_if(planned, CRASH_BEFORE_COMMIT);
+    crash_if(crash_va, planned, CRASH_BEFORE_COMMIT);
     if (rp->w[0] == MS_OK)
         __atomic_store_n(&st->current, next, __ATOMIC_RELEASE); /* the commit */
-    crash_if(planned, CRASH_BEFORE_REPLY);
+    crash_if(crash_va, planned, CRASH_BEFORE_REPLY);
 }
 
 void fs_main(const ms_start_t *start)
@@ -143,7 +144,7 @@ void fs_main(const ms_start_t *start)
                            .w = {m.w[0], m.w[1], m.w[2]}, .badge = m.badge, .payload = buf,
                            .len = ms_info_payload(m.info)};
         fs_reply_t rp = {.out = out};
-        serve(st, &rq, &rp);
+        serve(st, start->mem_base + FS_STATE_OFFSET - MS_PAGE_SIZE, &rq, &rp);
         if (ms_info_has_handle(m.info))
             ms_handle_close((ms_handle_t)m.handle);
         rt_memcpy(buf, out, rp.out_len);

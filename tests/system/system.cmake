@@ -155,7 +155,7 @@ endforeach()
 # instruction runs again) need Valgrind's precise exceptions. Demand paging
 # at the stack does not work under Valgrind (it grows stacks itself): see
 # docs/TESTING.md.
-foreach(scenario isolation shm)
+foreach(scenario isolation shm demo restart)
   add_test(NAME valgrind.${scenario}
            COMMAND ${MS_VALGRIND} --vex-iropt-register-updates=allregs-at-mem-access --error-exitcode=1
                    --leak-check=full --errors-for-leak-kinds=definite

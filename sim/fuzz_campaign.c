@@ -39,7 +39,7 @@ static void on_events(void *ctx, k_trace_ring_t *ring)
     k_trace_event_t ev;
     while (trace_read(ring, &ev))
         if (c->sink)
-            c->sink->event(c->sink, &ev);
+            c->sink->event(c->sink, &ev, 1);
 }
 
 static void on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring)

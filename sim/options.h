@@ -36,6 +36,7 @@ typedef struct sim_options {
     const char *scenario;     /* default "demo" */
     sim_trace_format_t trace;
     int trace_given;          /* --trace was on the command line */
+    const char *trace_filter; /* --trace-filter SPEC (checked), or NULL: the scenario's */
     const char *output;       /* -o FILE, or NULL for standard output */
     uint64_t seed;
     uint64_t max_events;      /* 0: no limit */

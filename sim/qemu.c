@@ -12,7 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run.h"
 #include "scenarios.h"
+#include "trace_filter.h"
 
 #define QEMU "qemu-system-x86_64"
 #define QEMU_PACKAGE "qemu-system-x86"
@@ -28,6 +30,7 @@
 typedef struct relay {
     FILE *out;            /* the trace (standard output or -o FILE); NULL for --trace=none */
     int raw_console;      /* print events' text goes plainly to standard output */
+    sim_trace_filter_t filter; /* the event lines written to out */
     unsigned long long events;
     unsigned long long last_time;
     int halted, panicked;
@@ -152,7 +155,7 @@ static void relay_event(relay_t *r, const char *line)
     }
     if (r->raw_console && strcmp(kind, "print") == 0)
         write_print_text(line);
-    if (r->out)
+    if (r->out && sim_trace_filter_shows_line(&r->filter, line))
         fprintf(r->out, "%s\n", line);
 }
 
@@ -252,6 +255,8 @@ int sim_qemu_run(const sim_options_t *o)
     if (err)
         return err;
     relay_t r = {.out = stdout};
+    if (sim_choose_trace_filter(o, &r.filter) != 0)
+        return 2;
     if (o->output && !(r.out = fopen(o->output, "w"))) {
         fprintf(stderr, "microsim: cannot write %s: %s; give -o a writable path\n", o->output, strerror(errno));
         return 2;

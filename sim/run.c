@@ -10,10 +10,12 @@
 #include "hosted.h"
 #include "scenarios.h"
 #include "sink.h"
+#include "trace_filter.h"
 #include "trace_format.h"
 
 typedef struct run_state {
     sim_sink_t *sink;      /* NULL for --trace=none */
+    sim_trace_filter_t filter; /* the events the sink shows */
     int raw_console;       /* print events' text goes raw to stdout */
     uint64_t max_events;
     uint64_t events;
@@ -40,7 +42,7 @@ static void on_events(void *ctx, k_trace_ring_t *ring)
         if (ev.kind == K_EV_PRINT && r->raw_console)
             fwrite(ev.text, 1, ev.text_len, stdout);
         if (r->sink)
-            r->sink->event(r->sink, &ev);
+            r->sink->event(r->sink, &ev, sim_trace_filter_shows_event(&r->filter, &ev));
     }
     if (r->max_events && r->events >= r->max_events)
         hosted_request_stop();
@@ -127,6 +129,20 @@ hosted_clock_t sim_choose_clock(const sim_options_t *o, const ms_manifest_t *m)
     return clock;
 }
 
+int sim_choose_trace_filter(const sim_options_t *o, sim_trace_filter_t *f)
+{
+    char err[256];
+    if (!o->trace_filter) {
+        sim_trace_filter_all(f);
+        return 0;
+    }
+    if (sim_trace_filter_parse(o->trace_filter, f, err, sizeof err) != 0) {
+        fprintf(stderr, "microsim: %s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
 int sim_run(const sim_options_t *o)
 {
     const ms_manifest_t *m = scenario_find(o->scenario);
@@ -134,13 +150,15 @@ int sim_run(const sim_options_t *o)
         fprintf(stderr, "microsim: no scenario '%s'; microsim --list shows them\n", o->scenario);
         return 2;
     }
+    run_state_t r = {.max_events = o->max_events};
+    if (sim_choose_trace_filter(o, &r.filter) != 0)
+        return 2;
     FILE *out = stdout;
     if (o->output && !(out = fopen(o->output, "w"))) {
         fprintf(stderr, "microsim: cannot write %s: %s; give -o a writable path\n", o->output, strerror(errno));
         return 2;
     }
     hosted_clock_t clock = sim_choose_clock(o, m);
-    run_state_t r = {.max_events = o->max_events};
     r.sink = make_sink(o, out);
     r.raw_console = !(o->trace == SIM_TRACE_TEXT && out == stdout);
     hosted_config_t cfg = {

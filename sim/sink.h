@@ -9,8 +9,10 @@
 typedef struct sim_sink sim_sink_t;
 
 struct sim_sink {
-    /* One event, in trace order. */
-    void (*event)(sim_sink_t *sink, const k_trace_event_t *ev);
+    /* One event, in trace order; shown is 0 for an event --trace-filter
+     * hides, which a sink still sees to follow the run (the JSON sink's
+     * thread names and run slices) but does not show. */
+    void (*event)(sim_sink_t *sink, const k_trace_event_t *ev, int shown);
     /* The run is over: complete the output (the JSON closing bracket) and free the sink. */
     void (*finish)(sim_sink_t *sink);
 };

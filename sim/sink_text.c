@@ -10,9 +10,11 @@ typedef struct text_sink {
     int color;
 } text_sink_t;
 
-static void text_event(sim_sink_t *s, const k_trace_event_t *ev)
+static void text_event(sim_sink_t *s, const k_trace_event_t *ev, int shown)
 {
     text_sink_t *t = (text_sink_t *)s;
+    if (!shown)
+        return;
     char line[TRACE_LINE_MAX];
     trace_format_text(ev, line, sizeof line, t->color);
     fputs(line, t->out);

@@ -255,7 +255,7 @@ int sim_qemu_run(const sim_options_t *o)
     if (err)
         return err;
     relay_t r = {.out = stdout};
-    if (sim_choose_trace_filter(o, &r.filter) != 0)
+    if (sim_choose_trace_filter(o, scenario_find(o->scenario), &r.filter) != 0)
         return 2;
     if (o->output && !(r.out = fopen(o->output, "w"))) {
         fprintf(stderr, "microsim: cannot write %s: %s; give -o a writable path\n", o->output, strerror(errno));

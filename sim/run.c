@@ -129,15 +129,12 @@ hosted_clock_t sim_choose_clock(const sim_options_t *o, const ms_manifest_t *m)
     return clock;
 }
 
-int sim_choose_trace_filter(const sim_options_t *o, sim_trace_filter_t *f)
+int sim_choose_trace_filter(const sim_options_t *o, const ms_manifest_t *m, sim_trace_filter_t *f)
 {
     char err[256];
-    if (!o->trace_filter) {
-        sim_trace_filter_all(f);
-        return 0;
-    }
-    if (sim_trace_filter_parse(o->trace_filter, f, err, sizeof err) != 0) {
-        fprintf(stderr, "microsim: %s\n", err);
+    if (sim_trace_filter_choose(o->trace_filter, m->trace_filter, f, err, sizeof err) != 0) {
+        /* --trace-filter was checked with the options: this is the scenario's */
+        fprintf(stderr, "microsim: the trace_filter of scenario %s is wrong: %s\n", m->name, err);
         return 2;
     }
     return 0;
@@ -151,7 +148,7 @@ int sim_run(const sim_options_t *o)
         return 2;
     }
     run_state_t r = {.max_events = o->max_events};
-    if (sim_choose_trace_filter(o, &r.filter) != 0)
+    if (sim_choose_trace_filter(o, m, &r.filter) != 0)
         return 2;
     FILE *out = stdout;
     if (o->output && !(out = fopen(o->output, "w"))) {

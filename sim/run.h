@@ -25,9 +25,10 @@ void sim_print_regs(FILE *out, const arch_regs_t *regs);
  * scenario and virtual otherwise (with a warning if that cannot end). */
 hosted_clock_t sim_choose_clock(const sim_options_t *opts, const ms_manifest_t *m);
 
-/* The events a run shows: --trace-filter, or every event. On a bad SPEC
- * prints one line and returns 2; otherwise 0. */
-int sim_choose_trace_filter(const sim_options_t *opts, sim_trace_filter_t *f);
+/* The events a run of m shows: --trace-filter, else the scenario's own
+ * (m->trace_filter), else every event. A bad SPEC in m prints one line and
+ * returns 2; otherwise 0. */
+int sim_choose_trace_filter(const sim_options_t *opts, const ms_manifest_t *m, sim_trace_filter_t *f);
 
 /* Runs opts->scenario with the options' trace settings; returns microsim's
  * exit status (0 ran to its end, 1 panic or failed check, 2 usage error). */

@@ -89,6 +89,16 @@ int sim_trace_filter_parse(const char *spec, sim_trace_filter_t *f, char *err, s
     return 0;
 }
 
+int sim_trace_filter_choose(const char *given, const char *scenario, sim_trace_filter_t *f, char *err, size_t size)
+{
+    const char *spec = given ? given : scenario;
+    if (!spec) {
+        sim_trace_filter_all(f);
+        return 0;
+    }
+    return sim_trace_filter_parse(spec, f, err, size);
+}
+
 int sim_trace_filter_is_all(const sim_trace_filter_t *f)
 {
     return f->kinds == K_TRACE_MASK_ALL && f->ntasks == 0;

@@ -41,6 +41,10 @@ void sim_trace_filter_all(sim_trace_filter_t *f);
  * into err (without "microsim: ") and returns -1; otherwise 0. */
 int sim_trace_filter_parse(const char *spec, sim_trace_filter_t *f, char *err, size_t size);
 
+/* The filter of a run: the SPEC given (--trace-filter), else the
+ * scenario's, else every event. Errors as sim_trace_filter_parse. */
+int sim_trace_filter_choose(const char *given, const char *scenario, sim_trace_filter_t *f, char *err, size_t size);
+
 /* Whether f shows every event (no kind hidden, no @ term). */
 int sim_trace_filter_is_all(const sim_trace_filter_t *f);
 

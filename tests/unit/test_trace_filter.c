@@ -164,6 +164,24 @@ START_TEST(text_lines_are_filtered_as_their_events)
 }
 END_TEST
 
+/* --trace-filter wins over the scenario's filter; with neither, every event. */
+START_TEST(the_given_filter_wins_over_the_scenarios)
+{
+    sim_trace_filter_t f;
+    char err[256];
+    ck_assert_int_eq(sim_trace_filter_choose(NULL, NULL, &f, err, sizeof err), 0);
+    ck_assert(sim_trace_filter_is_all(&f));
+    ck_assert_int_eq(sim_trace_filter_choose(NULL, "-switch,-ipc.wait", &f, err, sizeof err), 0);
+    ck_assert_uint_eq(f.kinds, K_TRACE_MASK_ALL & ~BIT(K_EV_SWITCH) & ~BIT(K_EV_IPC_WAIT));
+    ck_assert_int_eq(sim_trace_filter_choose("all", "-switch,-ipc.wait", &f, err, sizeof err), 0);
+    ck_assert(sim_trace_filter_is_all(&f));
+    ck_assert_int_eq(sim_trace_filter_choose("ipc.call", "-switch", &f, err, sizeof err), 0);
+    ck_assert_uint_eq(f.kinds, BIT(K_EV_IPC_CALL) | OUTPUT_KINDS);
+    ck_assert_int_eq(sim_trace_filter_choose(NULL, "-nosuch", &f, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "no event kind 'nosuch'"));
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("trace_filter");
@@ -175,6 +193,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, task_terms_select_actor_peer_or_restarted_task);
     tcase_add_test(tc, kind_and_task_terms_both_apply);
     tcase_add_test(tc, text_lines_are_filtered_as_their_events);
+    tcase_add_test(tc, the_given_filter_wins_over_the_scenarios);
     suite_add_tcase(s, tc);
     return s;
 }

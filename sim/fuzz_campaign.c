@@ -161,7 +161,7 @@ int sim_fuzz(const sim_options_t *o)
     }
     campaign_t c = {.opts = o};
     if (o->trace_given && o->trace == SIM_TRACE_TEXT)
-        c.sink = sim_sink_text_new(stdout, 0);
+        c.sink = sim_sink_text_new(stdout, 0, 0);
     int failed = 0;
     while (c.calls < o->calls && !failed) {
         uint64_t before = c.calls;

@@ -33,11 +33,13 @@ enum {
     OPT_MEM,
     OPT_MMU,
     OPT_TRACE_FILTER,
+    OPT_TRACE_GROUP,
 };
 
 static const struct option long_options[] = {
     {"trace", required_argument, NULL, OPT_TRACE},
     {"trace-filter", required_argument, NULL, OPT_TRACE_FILTER},
+    {"trace-group", required_argument, NULL, OPT_TRACE_GROUP},
     {"output", required_argument, NULL, 'o'},
     {"seed", required_argument, NULL, OPT_SEED},
     {"max-events", required_argument, NULL, OPT_MAX_EVENTS},
@@ -139,6 +141,11 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
         o->trace_filter = arg;
         return 0;
     }
+    case OPT_TRACE_GROUP:
+        if (strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0)
+            return usage_error("--trace-group takes on or off, not '%s'", arg);
+        o->trace_group = strcmp(arg, "on") == 0;
+        return 0;
     case 'o':
         o->output = arg;
         return 0;
@@ -250,6 +257,7 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
                          .scenario = "demo",
                          .trace = SIM_TRACE_TEXT,
                          .seed = 1,
+                         .trace_group = -1,
                          .calls = 100000,
                          .tasks = 4,
                          .check_invariants = MICROSIM_CHECK_INVARIANTS_DEFAULT};
@@ -283,11 +291,15 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
         return usage_error("%s is for scenarios; bench and fuzz run on the virtual clock", "--clock");
     if (!err && o->step && (o->command != SIM_RUN || o->machine == SIM_MACHINE_QEMU))
         return usage_error("%s steps a scenario on the hosted machine; for QEMU use --gdb", "--step");
-    if (!err && o->trace_filter && (o->command == SIM_BENCH || o->command == SIM_FUZZ))
-        return usage_error("%s selects the events of a scenario's trace; bench and fuzz do not take it",
-                           "--trace-filter");
-    if (!err && o->step && (o->trace_given || o->output || o->max_events || o->trace_filter))
-        return usage_error("%s prints the text trace itself; drop --trace, --trace-filter, -o and --max-events",
+    int trace_options = o->trace_filter || o->trace_group >= 0;
+    if (!err && trace_options && (o->command == SIM_BENCH || o->command == SIM_FUZZ))
+        return usage_error("%s are for a scenario's trace; bench and fuzz do not take them",
+                           "--trace-filter and --trace-group");
+    if (!err && o->trace_group >= 0 && o->trace == SIM_TRACE_JSON)
+        return usage_error("%s groups the text trace; the JSON trace has every event it shows", "--trace-group");
+    if (!err && o->step && (o->trace_given || o->output || o->max_events || trace_options))
+        return usage_error("%s prints the text trace itself; drop --trace, --trace-filter, --trace-group, -o and "
+                           "--max-events",
                            "--step");
     if (!err && o->machine == SIM_MACHINE_QEMU && (o->clock == SIM_CLOCK_HOST || o->clock == SIM_CLOCK_STEP))
         return usage_error("%s: QEMU's PIT runs on QEMU's own clock; use the hosted machine for host or step",
@@ -332,6 +344,10 @@ void sim_print_help(void)
            "                         print and kernel.halt show unless hidden. Example:\n"
            "                         --trace-filter=-switch,-ipc.wait\n"
            "                         kinds: %s\n"
+           "  --trace-group=on|off   a block of 1 to 4 events that comes 3 or more times in\n"
+           "                         a row (identical but for the time) shows once in the\n"
+           "                         text trace, then '... repeated N more times' (default:\n"
+           "                         on when a filter hides events, off otherwise)\n"
            "  -o, --output FILE      write the trace to FILE instead of standard output\n"
            "  --seed N               seed of the run (default 1); same seed, same trace bytes\n"
            "  --max-events N         stop cleanly after N trace events\n"

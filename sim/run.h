@@ -30,6 +30,10 @@ hosted_clock_t sim_choose_clock(const sim_options_t *opts, const ms_manifest_t *
  * returns 2; otherwise 0. */
 int sim_choose_trace_filter(const sim_options_t *opts, const ms_manifest_t *m, sim_trace_filter_t *f);
 
+/* Whether the text trace groups repeated events: --trace-group, or by
+ * default when filter f hides events. */
+int sim_trace_grouped(const sim_options_t *opts, const sim_trace_filter_t *f);
+
 /* Runs opts->scenario with the options' trace settings; returns microsim's
  * exit status (0 ran to its end, 1 panic or failed check, 2 usage error). */
 int sim_run(const sim_options_t *opts);

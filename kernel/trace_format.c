@@ -5,6 +5,7 @@
 #include "ms_abi.h"
 #include "rt.h"
 #include "syscall.h"
+#include "trace_labels.h"
 
 static const char *const kind_names[K_EV_COUNT] = {
     [K_EV_TASK_SPAWN] = "task.spawn",     [K_EV_TASK_EXIT] = "task.exit",
@@ -44,6 +45,26 @@ static const char *const wait_op_names[K_WAIT_OP_COUNT] = {
     [K_WAIT_SEND] = "send",
     [K_WAIT_CALL] = "call",
 };
+
+typedef struct label_name {
+    uint32_t label;
+    const char *name;
+} label_name_t;
+
+#define LABEL_NAME(symbol, value, name) {value, name},
+static const label_name_t label_names[] = {
+    {MS_FAULT_LABEL, "fault"},
+    TRACE_PROTOCOL_LABELS(LABEL_NAME)
+};
+#undef LABEL_NAME
+
+const char *trace_label_name(uint32_t label)
+{
+    for (unsigned i = 0; i < sizeof label_names / sizeof label_names[0]; i++)
+        if (label_names[i].label == label)
+            return label_names[i].name;
+    return NULL;
+}
 
 const char *trace_kind_name(unsigned kind)
 {
@@ -93,7 +114,8 @@ static unsigned message_fields(const k_trace_event_t *ev, trace_field_t *f)
         if (ev->a[K_EV_ARG_BADGE])
             f[n++] = field("badge", TF_UINT, ev->a[K_EV_ARG_BADGE]);
     }
-    f[n++] = field("label", TF_UINT, ms_info_label(info));
+    const char *label = trace_label_name(ms_info_label(info));
+    f[n++] = label ? field_str("label", label) : field("label", TF_UINT, ms_info_label(info));
     f[n] = field("w", TF_HEXLIST, 0);
     f[n].list = &ev->a[K_EV_ARG_WORDS];
     f[n++].n = ms_info_words(info);

@@ -39,6 +39,9 @@ typedef struct trace_field {
 
 /* "ipc.call", ...; "?" for an unknown kind. */
 const char *trace_kind_name(unsigned kind);
+/* A message label's name (kernel/trace_labels.h, and "fault" for
+ * MS_FAULT_LABEL), or NULL for a label the trace prints as a number. */
+const char *trace_label_name(uint32_t label);
 /* "killed", "done", ...; "?" for an unknown reason. */
 const char *trace_reason_name(uint64_t reason);
 

@@ -39,7 +39,7 @@ static void on_events(void *ctx, k_trace_ring_t *ring)
     k_trace_event_t ev;
     while (trace_read(ring, &ev))
         if (c->sink)
-            c->sink->event(c->sink, &ev);
+            c->sink->event(c->sink, &ev, 1);
 }
 
 static void on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring)
@@ -161,7 +161,7 @@ int sim_fuzz(const sim_options_t *o)
     }
     campaign_t c = {.opts = o};
     if (o->trace_given && o->trace == SIM_TRACE_TEXT)
-        c.sink = sim_sink_text_new(stdout, 0);
+        c.sink = sim_sink_text_new(stdout, 0, 0);
     int failed = 0;
     while (c.calls < o->calls && !failed) {
         uint64_t before = c.calls;

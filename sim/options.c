@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace_filter.h"
+#include "trace_format.h"
+
 #ifndef MICROSIM_CHECK_INVARIANTS_DEFAULT
 #define MICROSIM_CHECK_INVARIANTS_DEFAULT 0
 #endif
@@ -29,10 +32,14 @@ enum {
     OPT_STEP,
     OPT_MEM,
     OPT_MMU,
+    OPT_TRACE_FILTER,
+    OPT_TRACE_GROUP,
 };
 
 static const struct option long_options[] = {
     {"trace", required_argument, NULL, OPT_TRACE},
+    {"trace-filter", required_argument, NULL, OPT_TRACE_FILTER},
+    {"trace-group", required_argument, NULL, OPT_TRACE_GROUP},
     {"output", required_argument, NULL, 'o'},
     {"seed", required_argument, NULL, OPT_SEED},
     {"max-events", required_argument, NULL, OPT_MAX_EVENTS},
@@ -125,6 +132,19 @@ static int apply_option(int c, const char *arg, const char *bad, sim_options_t *
         if (parse_trace(arg, &o->trace))
             return usage_error("--trace takes text, json or none, not '%s'", arg);
         o->trace_given = 1;
+        return 0;
+    case OPT_TRACE_FILTER: {
+        sim_trace_filter_t filter;
+        char err[256];
+        if (sim_trace_filter_parse(arg, &filter, err, sizeof err) != 0)
+            return usage_error("%s", err);
+        o->trace_filter = arg;
+        return 0;
+    }
+    case OPT_TRACE_GROUP:
+        if (strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0)
+            return usage_error("--trace-group takes on or off, not '%s'", arg);
+        o->trace_group = strcmp(arg, "on") == 0;
         return 0;
     case 'o':
         o->output = arg;
@@ -237,6 +257,7 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
                          .scenario = "demo",
                          .trace = SIM_TRACE_TEXT,
                          .seed = 1,
+                         .trace_group = -1,
                          .calls = 100000,
                          .tasks = 4,
                          .check_invariants = MICROSIM_CHECK_INVARIANTS_DEFAULT};
@@ -270,16 +291,40 @@ int sim_parse_options(int argc, char **argv, sim_options_t *o)
         return usage_error("%s is for scenarios; bench and fuzz run on the virtual clock", "--clock");
     if (!err && o->step && (o->command != SIM_RUN || o->machine == SIM_MACHINE_QEMU))
         return usage_error("%s steps a scenario on the hosted machine; for QEMU use --gdb", "--step");
-    if (!err && o->step && (o->trace_given || o->output || o->max_events))
-        return usage_error("%s prints the text trace itself; drop --trace, -o and --max-events", "--step");
+    int trace_options = o->trace_filter || o->trace_group >= 0;
+    if (!err && trace_options && (o->command == SIM_BENCH || o->command == SIM_FUZZ))
+        return usage_error("%s are for a scenario's trace; bench and fuzz do not take them",
+                           "--trace-filter and --trace-group");
+    if (!err && o->trace_group >= 0 && o->trace == SIM_TRACE_JSON)
+        return usage_error("%s groups the text trace; the JSON trace has every event it shows", "--trace-group");
+    if (!err && o->step && (o->trace_given || o->output || o->max_events || trace_options))
+        return usage_error("%s prints the text trace itself; drop --trace, --trace-filter, --trace-group, -o and "
+                           "--max-events",
+                           "--step");
     if (!err && o->machine == SIM_MACHINE_QEMU && (o->clock == SIM_CLOCK_HOST || o->clock == SIM_CLOCK_STEP))
         return usage_error("%s: QEMU's PIT runs on QEMU's own clock; use the hosted machine for host or step",
                            o->clock == SIM_CLOCK_HOST ? "--clock=host" : "--clock=step");
     return err;
 }
 
+/* The event kinds, wrapped to the help's details column. */
+static void kind_list(char *buf, size_t size)
+{
+    size_t len = 0, column = 32;
+    buf[0] = '\0';
+    for (unsigned k = 0; k < K_EV_COUNT && len < size; k++) {
+        const char *name = trace_kind_name(k);
+        int wrap = column + strlen(name) + 2 > 80;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s%s", k ? (wrap ? ",\n" : ", ") : "",
+                                wrap ? "                         " : "", name);
+        column = wrap ? 25 + strlen(name) : column + strlen(name) + 2;
+    }
+}
+
 void sim_print_help(void)
 {
+    char kinds[1024];
+    kind_list(kinds, sizeof kinds);
     printf("usage: microsim [options] [SCENARIO]    boot a scenario (default: demo) and show its trace\n"
            "       microsim bench [--json] [--only NAME]\n"
            "                                         time IPC against pipe and futex baselines\n"
@@ -291,6 +336,18 @@ void sim_print_help(void)
            "  --list                 list the scenarios, one line each\n"
            "  --trace=text|json|none trace format (default text); json is Chrome Trace Event\n"
            "                         format, which Perfetto UI and chrome://tracing open\n"
+           "  --trace-filter=SPEC    show only some events, text and JSON (the run is the\n"
+           "                         same): a comma-separated list of KIND or PREFIX to\n"
+           "                         show (ipc is every ipc.*), -KIND to hide, @TASK for\n"
+           "                         the events of the task named TASK, all for every event\n"
+           "                         (the default, unless the scenario sets a filter);\n"
+           "                         print and kernel.halt show unless hidden. Example:\n"
+           "                         --trace-filter=-switch,-ipc.wait\n"
+           "                         kinds: %s\n"
+           "  --trace-group=on|off   a block of 1 to 4 events that comes 3 or more times in\n"
+           "                         a row (identical but for the time) shows once in the\n"
+           "                         text trace, then '... repeated N more times' (default:\n"
+           "                         on when a filter hides events, off otherwise)\n"
            "  -o, --output FILE      write the trace to FILE instead of standard output\n"
            "  --seed N               seed of the run (default 1); same seed, same trace bytes\n"
            "  --max-events N         stop cleanly after N trace events\n"
@@ -337,5 +394,5 @@ void sim_print_help(void)
            "exit status: 0 the scenario ran to its end, 1 kernel panic or failed scenario\n"
            "check, 2 usage error. Tasks' own output appears as print events in the text\n"
            "trace, and on standard output otherwise.\n",
-           MICROSIM_CHECK_INVARIANTS_DEFAULT ? "on in this Debug build" : "off");
+           kinds, MICROSIM_CHECK_INVARIANTS_DEFAULT ? "on in this Debug build" : "off");
 }

@@ -36,6 +36,8 @@ typedef struct sim_options {
     const char *scenario;     /* default "demo" */
     sim_trace_format_t trace;
     int trace_given;          /* --trace was on the command line */
+    const char *trace_filter; /* --trace-filter SPEC (checked), or NULL: the scenario's */
+    int trace_group;          /* --trace-group: 1 on, 0 off, -1 (default) on when a filter hides events */
     const char *output;       /* -o FILE, or NULL for standard output */
     uint64_t seed;
     uint64_t max_events;      /* 0: no limit */

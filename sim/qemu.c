@@ -12,7 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run.h"
 #include "scenarios.h"
+#include "trace_filter.h"
+#include "trace_group.h"
 
 #define QEMU "qemu-system-x86_64"
 #define QEMU_PACKAGE "qemu-system-x86"
@@ -28,6 +31,8 @@
 typedef struct relay {
     FILE *out;            /* the trace (standard output or -o FILE); NULL for --trace=none */
     int raw_console;      /* print events' text goes plainly to standard output */
+    sim_trace_filter_t filter; /* the event lines written to out */
+    sim_trace_group_t *group;  /* NULL: each line as it comes */
     unsigned long long events;
     unsigned long long last_time;
     int halted, panicked;
@@ -138,6 +143,9 @@ static void write_print_text(const char *line)
     }
 }
 
+/* The time column of an event line, which grouping does not compare. */
+#define TIME_COLUMN 12
+
 /* One event line: "        TIME CPU KIND ACTOR ..." (the time column is 12 wide). */
 static void relay_event(relay_t *r, const char *line)
 {
@@ -152,7 +160,11 @@ static void relay_event(relay_t *r, const char *line)
     }
     if (r->raw_console && strcmp(kind, "print") == 0)
         write_print_text(line);
-    if (r->out)
+    if (!r->out || !sim_trace_filter_shows_line(&r->filter, line))
+        return;
+    if (r->group && strlen(line) > TIME_COLUMN)
+        sim_trace_group_line(r->group, line + TIME_COLUMN, line, r->last_time);
+    else
         fprintf(r->out, "%s\n", line);
 }
 
@@ -160,6 +172,8 @@ static void relay_line(relay_t *r, char *line)
 {
     line[strcspn(line, "\r\n")] = '\0';
     if (line[0] == '!') {
+        if (r->group)
+            sim_trace_group_flush(r->group);
         fflush(stdout);
         fprintf(stderr, "%s\n", line + 1);
         if (strstr(line, "KERNEL PANIC"))
@@ -252,6 +266,8 @@ int sim_qemu_run(const sim_options_t *o)
     if (err)
         return err;
     relay_t r = {.out = stdout};
+    if (sim_choose_trace_filter(o, scenario_find(o->scenario), &r.filter) != 0)
+        return 2;
     if (o->output && !(r.out = fopen(o->output, "w"))) {
         fprintf(stderr, "microsim: cannot write %s: %s; give -o a writable path\n", o->output, strerror(errno));
         return 2;
@@ -260,6 +276,10 @@ int sim_qemu_run(const sim_options_t *o)
     FILE *trace_file = r.out;
     if (o->trace == SIM_TRACE_NONE)
         r.out = NULL;
+    else if (sim_trace_grouped(o, &r.filter) && !(r.group = sim_trace_group_new(r.out))) {
+        fprintf(stderr, "microsim: out of memory\n");
+        return 1;
+    }
     make_cmdline(o, cmdline, sizeof cmdline);
     fflush(stdout);
     int fd;
@@ -276,6 +296,7 @@ int sim_qemu_run(const sim_options_t *o)
     while (serial && getline(&line, &cap, serial) >= 0)
         relay_line(&r, line);
     free(line);
+    sim_trace_group_free(r.group);
     if (serial)
         fclose(serial);
     int wstatus;

@@ -10,10 +10,12 @@
 #include "hosted.h"
 #include "scenarios.h"
 #include "sink.h"
+#include "trace_filter.h"
 #include "trace_format.h"
 
 typedef struct run_state {
     sim_sink_t *sink;      /* NULL for --trace=none */
+    sim_trace_filter_t filter; /* the events the sink shows */
     int raw_console;       /* print events' text goes raw to stdout */
     uint64_t max_events;
     uint64_t events;
@@ -40,16 +42,24 @@ static void on_events(void *ctx, k_trace_ring_t *ring)
         if (ev.kind == K_EV_PRINT && r->raw_console)
             fwrite(ev.text, 1, ev.text_len, stdout);
         if (r->sink)
-            r->sink->event(r->sink, &ev);
+            r->sink->event(r->sink, &ev, sim_trace_filter_shows_event(&r->filter, &ev));
     }
     if (r->max_events && r->events >= r->max_events)
         hosted_request_stop();
 }
 
+/* What the sink holds back goes out first: the trace and COM1 may share
+ * standard output. */
+static void flush_sink(run_state_t *r)
+{
+    if (r->sink && r->sink->flush)
+        r->sink->flush(r->sink);
+}
+
 /* COM1's output: the terminal, as a PC's serial console would be. */
 static void console_out(void *ctx, uint8_t byte)
 {
-    (void)ctx;
+    flush_sink(ctx);
     putchar(byte);
 }
 
@@ -86,17 +96,23 @@ void sim_on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const k_t
     sim_report_panic(msg, regs, ring);
 }
 
+static void on_panic(void *ctx, const char *msg, const arch_regs_t *regs, const k_trace_ring_t *ring)
+{
+    flush_sink(ctx);
+    sim_report_panic(msg, regs, ring);
+}
+
 static int use_color(FILE *out)
 {
     const char *no_color = getenv("NO_COLOR");
     return out == stdout && isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
-static sim_sink_t *make_sink(const sim_options_t *o, FILE *out)
+static sim_sink_t *make_sink(const sim_options_t *o, FILE *out, const sim_trace_filter_t *filter)
 {
     switch (o->trace) {
     case SIM_TRACE_TEXT:
-        return sim_sink_text_new(out, use_color(out));
+        return sim_sink_text_new(out, use_color(out), sim_trace_grouped(o, filter));
     case SIM_TRACE_JSON:
         return sim_sink_json_new(out, o->scenario);
     default:
@@ -127,6 +143,22 @@ hosted_clock_t sim_choose_clock(const sim_options_t *o, const ms_manifest_t *m)
     return clock;
 }
 
+int sim_choose_trace_filter(const sim_options_t *o, const ms_manifest_t *m, sim_trace_filter_t *f)
+{
+    char err[256];
+    if (sim_trace_filter_choose(o->trace_filter, m->trace_filter, f, err, sizeof err) != 0) {
+        /* --trace-filter was checked with the options: this is the scenario's */
+        fprintf(stderr, "microsim: the trace_filter of scenario %s is wrong: %s\n", m->name, err);
+        return 2;
+    }
+    return 0;
+}
+
+int sim_trace_grouped(const sim_options_t *o, const sim_trace_filter_t *f)
+{
+    return o->trace_group >= 0 ? o->trace_group : !sim_trace_filter_is_all(f);
+}
+
 int sim_run(const sim_options_t *o)
 {
     const ms_manifest_t *m = scenario_find(o->scenario);
@@ -134,14 +166,16 @@ int sim_run(const sim_options_t *o)
         fprintf(stderr, "microsim: no scenario '%s'; microsim --list shows them\n", o->scenario);
         return 2;
     }
+    run_state_t r = {.max_events = o->max_events};
+    if (sim_choose_trace_filter(o, m, &r.filter) != 0)
+        return 2;
     FILE *out = stdout;
     if (o->output && !(out = fopen(o->output, "w"))) {
         fprintf(stderr, "microsim: cannot write %s: %s; give -o a writable path\n", o->output, strerror(errno));
         return 2;
     }
     hosted_clock_t clock = sim_choose_clock(o, m);
-    run_state_t r = {.max_events = o->max_events};
-    r.sink = make_sink(o, out);
+    r.sink = make_sink(o, out, &r.filter);
     r.raw_console = !(o->trace == SIM_TRACE_TEXT && out == stdout);
     hosted_config_t cfg = {
         .manifest = m,
@@ -150,11 +184,12 @@ int sim_run(const sim_options_t *o)
         .no_fastpath = o->no_fastpath,
         .clock = clock,
         .console_out = console_out,
+        .console_ctx = &r,
         .console_in = STDIN_FILENO,
         .check_invariants = o->check_invariants,
         .mem_bytes = o->mem_bytes,
         .mmu_fast = o->mmu_fast,
-        .sink = {.events = on_events, .panic = sim_on_panic, .ctx = &r},
+        .sink = {.events = on_events, .panic = on_panic, .ctx = &r},
     };
     hosted_result_t res;
     int err = hosted_run(&cfg, &res);

@@ -9,6 +9,7 @@
 #include "ms_manifest.h"
 #include "options.h"
 #include "trace.h"
+#include "trace_filter.h"
 
 /* Reports a kernel panic on standard error: the reason, the current thread's
  * registers (if any) and the last 16 trace events. */
@@ -23,6 +24,15 @@ void sim_print_regs(FILE *out, const arch_regs_t *regs);
 /* The clock a run of m takes: --clock, or step for a compute-bound
  * scenario and virtual otherwise (with a warning if that cannot end). */
 hosted_clock_t sim_choose_clock(const sim_options_t *opts, const ms_manifest_t *m);
+
+/* The events a run of m shows: --trace-filter, else the scenario's own
+ * (m->trace_filter), else every event. A bad SPEC in m prints one line and
+ * returns 2; otherwise 0. */
+int sim_choose_trace_filter(const sim_options_t *opts, const ms_manifest_t *m, sim_trace_filter_t *f);
+
+/* Whether the text trace groups repeated events: --trace-group, or by
+ * default when filter f hides events. */
+int sim_trace_grouped(const sim_options_t *opts, const sim_trace_filter_t *f);
 
 /* Runs opts->scenario with the options' trace settings; returns microsim's
  * exit status (0 ran to its end, 1 panic or failed check, 2 usage error). */

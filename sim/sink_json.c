@@ -220,7 +220,9 @@ static void close_all(json_sink_t *j, uint64_t at)
         close_slice(j, tid, at);
 }
 
-static void json_event(sim_sink_t *s, const k_trace_event_t *ev)
+/* Every event keeps the tracks up to date (thread names, run slices);
+ * only shown ones add their instant and, for a message, its flow arrow. */
+static void json_event(sim_sink_t *s, const k_trace_event_t *ev, int shown)
 {
     json_sink_t *j = (json_sink_t *)s;
     j->last_time = ev->time_ns;
@@ -238,7 +240,8 @@ static void json_event(sim_sink_t *s, const k_trace_event_t *ev)
     case K_EV_IPC_SEND:
     case K_EV_IPC_CALL:
     case K_EV_IPC_REPLY:
-        message(j, ev);
+        if (shown)
+            message(j, ev);
         break;
     case K_EV_KERNEL_HALT:
         close_all(j, ev->time_ns);
@@ -246,7 +249,8 @@ static void json_event(sim_sink_t *s, const k_trace_event_t *ev)
     default:
         break;
     }
-    instant(j, ev);
+    if (shown)
+        instant(j, ev);
 }
 
 /* Flows whose receiver never ran again still get their end, at arrival. */

@@ -54,6 +54,9 @@ typedef struct ms_boot_ioport {
 typedef struct ms_manifest {
     const char *name;
     const char *description; /* one line, for microsim --list */
+    const char *trace_filter; /* the --trace-filter SPEC when the user gives none, to
+                                 hide a scenario's noise (-switch,-ipc.wait); NULL:
+                                 every event. Only microsim reads it, never the kernel */
     int compute_bound;       /* a task never enters the kernel: only a clock that
                                 interrupts user code ends it (microsim picks step) */
     unsigned endpoints;      /* endpoints created at boot, numbered from 0 */

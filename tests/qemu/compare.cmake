@@ -17,8 +17,9 @@ endif()
 separate_arguments(extra UNIX_COMMAND "${ARGS}")
 set(base ${OUT}/qemu-${SCENARIO}${NAME})
 foreach(machine hosted qemu)
+  # The whole trace (--trace-filter=all) unless ARGS give a filter of their own.
   execute_process(COMMAND ${CMAKE_COMMAND} -E env NO_COLOR=1 ${MICROSIM} --machine=${machine} --check-invariants
-                          ${extra} ${SCENARIO}
+                          --trace-filter=all ${extra} ${SCENARIO}
                   OUTPUT_FILE ${base}.${machine}.trace ERROR_VARIABLE stderr_${machine}
                   RESULT_VARIABLE status_${machine})
   if(NOT status_${machine} EQUAL STATUS)

@@ -1,5 +1,6 @@
 /* System tests of the microsim command line: exit statuses, messages, options. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -77,6 +78,21 @@ START_TEST(bad_options_exit_2_with_one_line)
         {"--clock=step", "bench", "bench and fuzz run on the virtual clock"},
         {"fuzz", "--clock=host", "bench and fuzz run on the virtual clock"},
         {"--machine=qemu", "--clock=step", "use the hosted machine for host or step"},
+        {"--trace-filter=ipc,sched", NULL, "--trace-filter: no event kind 'sched'"},
+        {"--trace-filter=-ipc.bogus", NULL, "--trace-filter: no event kind 'ipc.bogus'"},
+        {"--trace-filter=ipc,,switch", NULL, "--trace-filter has an empty term"},
+        {"--trace-filter=", NULL, "--trace-filter has an empty term"},
+        {"--trace-filter=ipc,-", NULL, "--trace-filter has an empty term"},
+        {"--trace-filter=@", NULL, "needs a task name of 1 to 15 characters"},
+        {"--trace-filter=@averyveryverylongname", NULL, "needs a task name of 1 to 15 characters"},
+        {"--trace-filter", NULL, "needs a value"},
+        {"--step", "--trace-filter=ipc", "--step prints the text trace itself"},
+        {"bench", "--trace-filter=ipc", "bench and fuzz do not take them"},
+        {"--trace-group=maybe", NULL, "--trace-group takes on or off"},
+        {"--trace-group=on", "--trace=json", "--trace-group groups the text trace"},
+        {"fuzz", "--trace-group=off", "bench and fuzz do not take them"},
+        {"--step", "--trace-group=on", "--step prints the text trace itself"},
+        {"--machine=qemu", "--trace-filter=nosuch", "--trace-filter: no event kind 'nosuch'"},
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run_result_t r;
@@ -193,6 +209,134 @@ START_TEST(fast_path_off_gives_the_same_trace)
 }
 END_TEST
 
+/* The event lines of a text trace (not the header, not COM1's output). */
+static int is_event_line(const char *line)
+{
+    return strncmp(line, "    time(ns)", 12) != 0 && strlen(line) > 17 && line[11] >= '0' && line[11] <= '9';
+}
+
+/* Each event line of part is a line of whole, in the same order. */
+static void assert_lines_in_order(const char *part, const char *whole)
+{
+    const char *at = whole;
+    for (const char *p = part; *p;) {
+        size_t n = strcspn(p, "\n");
+        char line[1024];
+        snprintf(line, sizeof line, "%.*s\n", (int)n, p);
+        if (is_event_line(line)) {
+            const char *found = strstr(at, line);
+            ck_assert_msg(found != NULL, "'%s' is not in the whole trace after the previous line", line);
+            at = found + n;
+        }
+        p += n + (p[n] == '\n');
+    }
+}
+
+/* The filter changes what is printed, never the run: the same events
+ * counted, the same status and summary, a subsequence of the lines. */
+START_TEST(trace_filter_selects_lines_and_leaves_the_run_alone)
+{
+    run_result_t whole, some;
+    RUN(whole, "--check-invariants", "--trace-filter=all", "procman");
+    RUN(some, "--check-invariants", "--trace-filter=task,@crasher", "procman");
+    ck_assert_int_eq(whole.status, 0);
+    ck_assert_int_eq(some.status, 0);
+    ck_assert_str_eq(some.err, whole.err);
+    assert_lines_in_order(some.out, whole.out);
+    /* The crasher's prints, kills and restarts, and the end of the run. */
+    ck_assert_ptr_nonnull(strstr(some.out, "print         crasher:6 "));
+    ck_assert_ptr_nonnull(strstr(some.out, "task.kill     crasher:6 "));
+    ck_assert_ptr_nonnull(strstr(some.out, "task.restart  procman:1                                name=\"crasher\""));
+    ck_assert_ptr_nonnull(strstr(some.out, "kernel.halt   kernel "));
+    ck_assert_ptr_null(strstr(some.out, "worker"));
+    ck_assert_ptr_null(strstr(some.out, "switch"));
+    ck_assert_uint_eq(count_lines(some.out), 1 + 9);
+    run_free(&whole);
+    run_free(&some);
+}
+END_TEST
+
+START_TEST(trace_filter_kinds_prefixes_and_exclusions)
+{
+    run_result_t all, calls, quiet;
+    /* all: every event the summary counts, after the header. */
+    RUN(all, "--trace-filter=all", "basics");
+    const char *events = strstr(all.err, " events, ");
+    ck_assert_ptr_nonnull(events);
+    while (events > all.err && events[-1] >= '0' && events[-1] <= '9')
+        events--;
+    ck_assert_uint_eq(count_lines(all.out), 1 + strtoul(events, NULL, 10));
+    /* ipc is every ipc.*; -ipc.wait hides one of them; prints and the halt stay. */
+    RUN(calls, "--trace-filter=ipc,-ipc.wait", "basics");
+    ck_assert_int_eq(calls.status, 0);
+    assert_lines_in_order(calls.out, all.out);
+    ck_assert_ptr_nonnull(strstr(calls.out, " ipc.call "));
+    ck_assert_ptr_nonnull(strstr(calls.out, " ipc.reply "));
+    ck_assert_ptr_nonnull(strstr(calls.out, " print "));
+    ck_assert_ptr_nonnull(strstr(calls.out, " kernel.halt "));
+    ck_assert_ptr_null(strstr(calls.out, " ipc.wait "));
+    ck_assert_ptr_null(strstr(calls.out, " task.spawn "));
+    /* Hidden explicitly, even prints go. */
+    RUN(quiet, "--trace-filter=-print,-switch", "basics");
+    ck_assert_ptr_null(strstr(quiet.out, " print "));
+    ck_assert_ptr_null(strstr(quiet.out, " switch "));
+    ck_assert_ptr_nonnull(strstr(quiet.out, " task.spawn "));
+    run_free(&all);
+    run_free(&calls);
+    run_free(&quiet);
+}
+END_TEST
+
+/* shm passes 10 MiB in 160 identical rounds: behind a filter (or with
+ * --trace-group=on) they are one line; --trace-group=off and no filter keep
+ * every line. */
+START_TEST(trace_group_collapses_repeated_blocks_behind_a_filter)
+{
+    run_result_t plain, filtered, off, on;
+    RUN(plain, "shm");
+    RUN(filtered, "--trace-filter=-switch,-ipc.wait", "shm");
+    RUN(off, "--trace-filter=-switch,-ipc.wait", "--trace-group=off", "shm");
+    RUN(on, "--trace-group=on", "shm");
+    ck_assert_int_eq(filtered.status, 0);
+    ck_assert_str_eq(filtered.err, plain.err);
+    ck_assert_ptr_null(strstr(plain.out, "..."));
+    ck_assert_ptr_null(strstr(off.out, "..."));
+    ck_assert_ptr_nonnull(strstr(filtered.out, "       64300     ... the last 2 events repeated 159 more times\n"));
+    ck_assert_ptr_nonnull(strstr(on.out, "       64300     ... the last 4 events repeated 159 more times\n"));
+    ck_assert_uint_eq(count_lines(off.out), 1 + 2 + 2 + 320 + 4);
+    ck_assert_uint_lt(count_lines(filtered.out), 15);
+    ck_assert_uint_lt(count_lines(on.out), 20);
+    run_free(&plain);
+    run_free(&filtered);
+    run_free(&off);
+    run_free(&on);
+}
+END_TEST
+
+/* A scenario's own trace_filter (ms_manifest_t) must be a good SPEC: each
+ * scenario of --list boots with it (a wrong one exits 2). */
+START_TEST(every_scenario_boots_with_its_own_trace_filter)
+{
+    run_result_t list;
+    RUN(list, "--list");
+    ck_assert_int_eq(list.status, 0);
+    unsigned scenarios = 0;
+    for (const char *p = list.out; *p;) {
+        size_t line = strcspn(p, "\n"), n = strcspn(p, " \n");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)n, p);
+        run_result_t r;
+        RUN(r, "--trace=text", "-o", "/dev/null", "--max-events", "1", name);
+        ck_assert_msg(r.status == 0, "%s exits %d: %s", name, r.status, r.err);
+        run_free(&r);
+        scenarios++;
+        p += line + (p[line] == '\n');
+    }
+    ck_assert_uint_gt(scenarios, 10);
+    run_free(&list);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -209,6 +353,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, output_file_gets_the_trace_and_stdout_the_prints);
     tcase_add_test(tc, fast_path_off_gives_the_same_trace);
     tcase_add_test(tc, deadlock_halts_with_status_1);
+    tcase_add_test(tc, trace_filter_selects_lines_and_leaves_the_run_alone);
+    tcase_add_test(tc, trace_filter_kinds_prefixes_and_exclusions);
+    tcase_add_test(tc, every_scenario_boots_with_its_own_trace_filter);
+    tcase_add_test(tc, trace_group_collapses_repeated_blocks_behind_a_filter);
     suite_add_tcase(s, tc);
     return s;
 }

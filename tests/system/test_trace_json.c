@@ -1,6 +1,7 @@
 /* System tests of the JSON trace: valid Chrome Trace Event JSON, complete and drawable. */
 #include <check.h>
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,15 +9,18 @@
 #include "check_main.h"
 #include "runner.h"
 
-/* Runs microsim --trace=json -o FILE scenario and parses FILE. */
-static cJSON *json_trace_of(const char *scenario)
+/* Runs microsim --trace=json -o FILE [--trace-filter=FILTER] scenario and parses FILE. */
+static cJSON *json_trace_filtered(const char *scenario, const char *filter)
 {
     char path[] = "/tmp/microsim-test-jsonXXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
     close(fd);
     run_result_t r;
-    run_microsim(&r, (const char *const[]){"--trace=json", "-o", path, scenario, NULL});
+    char filter_option[128] = "--trace-filter=all";
+    if (filter)
+        snprintf(filter_option, sizeof filter_option, "--trace-filter=%s", filter);
+    run_microsim(&r, (const char *const[]){"--trace=json", "-o", path, filter_option, scenario, NULL});
     ck_assert_int_eq(r.status, 0);
     run_free(&r);
     char *text = read_file(path, NULL);
@@ -25,6 +29,11 @@ static cJSON *json_trace_of(const char *scenario)
     ck_assert_msg(root != NULL, "the JSON trace of %s does not parse near: %.60s", scenario, cJSON_GetErrorPtr());
     free(text);
     return root;
+}
+
+static cJSON *json_trace_of(const char *scenario)
+{
+    return json_trace_filtered(scenario, NULL);
 }
 
 static cJSON *events_of(cJSON *root)
@@ -164,9 +173,9 @@ END_TEST
 
 /* Every message has exactly one flow start and one flow end with its id, the
  * start inside a slice of the sender and the end inside one of the receiver. */
-static void check_flows(const char *scenario)
+static void check_flows(const char *scenario, const char *filter)
 {
-    cJSON *root = json_trace_of(scenario);
+    cJSON *root = json_trace_filtered(scenario, filter);
     parsed_t p;
     parse_events(events_of(root), &p);
     ck_assert_int_gt(p.messages, 0);
@@ -192,13 +201,90 @@ static void check_flows(const char *scenario)
 
 START_TEST(every_basics_message_has_a_flow_arrow)
 {
-    check_flows("basics");
+    check_flows("basics", NULL);
 }
 END_TEST
 
 START_TEST(every_pingpong_message_has_a_flow_arrow)
 {
-    check_flows("pingpong");
+    check_flows("pingpong", NULL);
+}
+END_TEST
+
+/* The instants named name, and the instants in all. */
+static int count_instants(cJSON *events, const char *name, int *all)
+{
+    int n = 0;
+    *all = 0;
+    const cJSON *ev;
+    cJSON_ArrayForEach(ev, events)
+    {
+        if (!is_phase(ev, "i"))
+            continue;
+        ++*all;
+        n += strcmp(str_of(ev, "name"), name) == 0;
+    }
+    return n;
+}
+
+/* --trace-filter selects the instants; the run slices still come from
+ * every switch, and every message shown keeps its arrow. */
+START_TEST(filtered_basics_keeps_its_run_slices_and_arrows)
+{
+    cJSON *all = json_trace_of("basics"), *some = json_trace_filtered("basics", "-switch,-ipc.wait");
+    parsed_t p, q;
+    parse_events(events_of(all), &p);
+    parse_events(events_of(some), &q);
+    ck_assert_uint_eq(q.nslices, p.nslices);
+    ck_assert_int_eq(q.messages, p.messages);
+    int n_all, n_some;
+    ck_assert_int_gt(count_instants(events_of(all), "switch", &n_all), 0);
+    ck_assert_int_eq(count_instants(events_of(some), "switch", &n_some), 0);
+    ck_assert_int_eq(count_instants(events_of(some), "ipc.wait", &n_some), 0);
+    ck_assert_int_lt(n_some, n_all);
+    parsed_free(&p);
+    parsed_free(&q);
+    cJSON_Delete(all);
+    cJSON_Delete(some);
+    check_flows("basics", "-switch,-ipc.wait");
+}
+END_TEST
+
+START_TEST(filter_on_one_kind_keeps_only_its_instants_and_the_output)
+{
+    cJSON *root = json_trace_filtered("basics", "ipc.call");
+    cJSON *events = events_of(root);
+    int n;
+    int calls = count_instants(events, "ipc.call", &n);
+    int prints = count_instants(events, "print", &n);
+    int halts = count_instants(events, "kernel.halt", &n);
+    ck_assert_int_gt(calls, 0);
+    ck_assert_int_gt(prints, 0);
+    ck_assert_int_eq(halts, 1);
+    ck_assert_int_eq(calls + prints + halts, n);
+    parsed_t p;
+    parse_events(events, &p);
+    ck_assert_uint_eq(p.nstarts, (size_t)calls);
+    parsed_free(&p);
+    cJSON_Delete(root);
+}
+END_TEST
+
+/* A service's request label is its name in args, a string. */
+START_TEST(protocol_labels_are_names_in_args)
+{
+    cJSON *root = json_trace_of("files");
+    int named = 0;
+    const cJSON *ev;
+    cJSON_ArrayForEach(ev, events_of(root))
+    {
+        if (!is_phase(ev, "i") || strcmp(str_of(ev, "name"), "ipc.call") != 0)
+            continue;
+        const cJSON *label = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ev, "args"), "label");
+        named += cJSON_IsString(label) && strcmp(label->valuestring, "fs.open") == 0;
+    }
+    ck_assert_int_gt(named, 0);
+    cJSON_Delete(root);
 }
 END_TEST
 
@@ -241,6 +327,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, every_basics_message_has_a_flow_arrow);
     tcase_add_test(tc, every_pingpong_message_has_a_flow_arrow);
     tcase_add_test(tc, slices_of_a_thread_never_overlap_and_threads_are_named);
+    tcase_add_test(tc, filtered_basics_keeps_its_run_slices_and_arrows);
+    tcase_add_test(tc, filter_on_one_kind_keeps_only_its_instants_and_the_output);
+    tcase_add_test(tc, protocol_labels_are_names_in_args);
     suite_add_tcase(s, tc);
     return s;
 }

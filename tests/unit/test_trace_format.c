@@ -1,11 +1,23 @@
-/* Unit tests of the trace text format, its field table and the trace ring. */
+/* Unit tests of the trace text format, its field table, its label names and the trace ring. */
+#include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* The protocol headers whose labels kernel/trace_labels.h mirrors. */
+#include "ms/console.h"
+#include "ms/fs.h"
+#include "ms/names.h"
+#include "ms/pager.h"
+#include "ms/procman.h"
+#include "ms/timer.h"
 
 #include "fixture.h"
 #include "rt.h"
 #include "trace.h"
 #include "trace_format.h"
+#include "trace_labels.h"
 
 /* An event as the kernel would record it; peer_tid 0 and "" mean no peer. */
 static k_trace_event_t event(unsigned kind, uint64_t time, const char *actor, uint32_t actor_tid, const char *peer,
@@ -358,6 +370,126 @@ START_TEST(truncated_line_returns_full_length_and_stays_terminated)
 }
 END_TEST
 
+START_TEST(protocol_labels_print_by_name)
+{
+    const uint64_t w[1] = {3};
+    k_trace_event_t ev = message(K_EV_IPC_CALL, 2400, 2, 1, ms_info(FS_OPEN, 1, 2, 0), 0, w);
+    expect_line(&ev, "        2400   0 ipc.call      init:1             -> hi:3               ep=2 badge=1 label=fs.open "
+                     "w=[0x3] len=2");
+    ev.a[K_EV_ARG_INFO] = ms_info(NAMES_LOOKUP, 0, 0, 0);
+    expect_line(&ev, "        2400   0 ipc.call      init:1             -> hi:3               ep=2 badge=1 "
+                     "label=names.lookup w=[]");
+    /* The JSON sink gets the name as a string. */
+    trace_field_t f[TRACE_FIELDS_MAX];
+    trace_event_fields(&ev, f);
+    ck_assert_str_eq(f[2].key, "label");
+    ck_assert_int_eq(f[2].type, TF_STR);
+    ck_assert_str_eq(f[2].s, "names.lookup");
+}
+END_TEST
+
+START_TEST(fault_label_prints_as_fault_and_unknown_labels_as_numbers)
+{
+    const uint64_t w[3] = {3, 0, 0};
+    k_trace_event_t ev = message(K_EV_IPC_CALL, 1000, 1, 1, ms_info(MS_FAULT_LABEL, 3, 0, 0), 0, w);
+    expect_line(&ev, "        1000   0 ipc.call      init:1             -> hi:3               ep=1 badge=1 label=fault "
+                     "w=[0x3,0x0,0x0]");
+    /* A protocol's prefix with an operation it does not have, and a reply's status. */
+    ev = message(K_EV_IPC_REPLY, 1100, 0, 0, ms_info(0x66730099u, 0, 0, 0), 0, NULL);
+    expect_line(&ev, "        1100   0 ipc.reply     init:1             -> hi:3               label=1718812825 w=[]");
+    ck_assert_ptr_null(trace_label_name(0));
+    ck_assert_ptr_null(trace_label_name(0x66730000u));
+}
+END_TEST
+
+/* The name a label's symbol gives: FS_OPEN is fs.open. */
+static void symbol_to_name(const char *symbol, char *out, size_t size)
+{
+    size_t i = 0;
+    int dot = 0;
+    for (; symbol[i] && i + 1 < size; i++) {
+        char c = symbol[i];
+        out[i] = c == '_' && !dot ? '.' : (char)tolower((unsigned char)c);
+        dot |= c == '_';
+    }
+    out[i] = '\0';
+}
+
+#define CHECK_LABEL(symbol, value, name)                                                                               \
+    do {                                                                                                               \
+        char want[64];                                                                                                 \
+        ck_assert_msg((symbol) == (value), "%s is 0x%x in its header, 0x%x in kernel/trace_labels.h", #symbol,         \
+                      (unsigned)(symbol), (unsigned)(value));                                                          \
+        symbol_to_name(#symbol, want, sizeof want);                                                                    \
+        ck_assert_str_eq(name, want);                                                                                  \
+        ck_assert_str_eq(trace_label_name(value), name);                                                               \
+        lines++;                                                                                                       \
+    } while (0);
+
+/* Each line of the table has the value of its header's #define. */
+START_TEST(every_label_name_matches_its_protocol_header)
+{
+    unsigned lines = 0;
+    TRACE_PROTOCOL_LABELS(CHECK_LABEL)
+    ck_assert_uint_gt(lines, 0);
+}
+END_TEST
+
+/* A label in a protocol header: "#define NAME 0xPPPPnnnnu", a protocol prefix
+ * PPPP and an operation nnnn from 1 to 0xff. Returns the value, or 0. */
+static uint32_t header_label(const char *line, char *symbol, size_t size)
+{
+    char name[64], value[32];
+    if (sscanf(line, "#define %63s %31s", name, value) != 2 || strlen(value) != 11 || strncmp(value, "0x", 2) != 0 ||
+        value[10] != 'u')
+        return 0;
+    char *end;
+    unsigned long v = strtoul(value + 2, &end, 16);
+    if (end != value + 10 || (v >> 16) == 0 || (v & 0xffffu) == 0 || (v & 0xffffu) > 0xffu)
+        return 0;
+    snprintf(symbol, size, "%s", name);
+    return (uint32_t)v;
+}
+
+/* The other way round: every label the protocol headers define has its line
+ * in the table, so a new operation cannot be left out. */
+START_TEST(every_protocol_label_in_the_headers_has_a_name)
+{
+    DIR *dir = opendir(MS_PROTOCOL_DIR);
+    ck_assert_ptr_nonnull(dir);
+    unsigned found = 0;
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n < 3 || strcmp(de->d_name + n - 2, ".h") != 0)
+            continue;
+        char path[512], line[256];
+        snprintf(path, sizeof path, "%s/%s", MS_PROTOCOL_DIR, de->d_name);
+        FILE *f = fopen(path, "r");
+        ck_assert_ptr_nonnull(f);
+        while (fgets(line, sizeof line, f)) {
+            char symbol[64], want[64];
+            uint32_t label = header_label(line, symbol, sizeof symbol);
+            if (!label)
+                continue;
+            symbol_to_name(symbol, want, sizeof want);
+            const char *name = trace_label_name(label);
+            ck_assert_msg(name != NULL, "%s (0x%x, %s) has no line in kernel/trace_labels.h", symbol, label,
+                          de->d_name);
+            ck_assert_str_eq(name, want);
+            found++;
+        }
+        fclose(f);
+    }
+    closedir(dir);
+    unsigned lines = 0;
+#define COUNT_LABEL(symbol, value, name) lines++;
+    TRACE_PROTOCOL_LABELS(COUNT_LABEL)
+#undef COUNT_LABEL
+    ck_assert_uint_eq(found, lines);
+}
+END_TEST
+
 /* snprintf semantics whatever the buffer size: the same length, and a prefix
  * of the full line (which never ends in blanks). */
 START_TEST(truncated_line_without_fields_returns_full_length)
@@ -683,6 +815,10 @@ static Suite *make_suite(void)
     tcase_add_test(text, ipc_send_line_with_badge_payload_and_handle);
     tcase_add_test(text, ipc_call_line_without_badge_or_words);
     tcase_add_test(text, ipc_reply_line_has_no_endpoint_or_badge);
+    tcase_add_test(text, protocol_labels_print_by_name);
+    tcase_add_test(text, fault_label_prints_as_fault_and_unknown_labels_as_numbers);
+    tcase_add_test(text, every_label_name_matches_its_protocol_header);
+    tcase_add_test(text, every_protocol_label_in_the_headers_has_a_name);
     tcase_add_test(text, ipc_wait_line_names_the_operation);
     tcase_add_test(text, syscall_error_line_names_call_and_error);
     tcase_add_test(text, kernel_halt_line_has_kernel_as_actor);

@@ -134,6 +134,7 @@ static const ms_manifest_t *load_manifest(const char *name)
         manifest = *m;
         manifest.name = mname;
         manifest.description = image_string(m->description);
+        manifest.trace_filter = m->trace_filter ? image_string(m->trace_filter) : NULL;
         for (unsigned t = 0; t < MS_MANIFEST_TASKS_MAX; t++)
             manifest.tasks[t].name = image_string(m->tasks[t].name);
         return &manifest;

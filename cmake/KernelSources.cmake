@@ -78,6 +78,7 @@ set(MS_EXAMPLE_SOURCES
   examples/terminal/terminal.c
   examples/timer/timer_demo.c
   examples/files/files.c
+  examples/net/net_demo.c
   examples/shell/shell_demo.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)

@@ -55,6 +55,11 @@ static void wire_thread(uint64_t arg)
 static void wake(net_daemon_t *d, unsigned sock, ms_handle_t h, char *ipc)
 {
     const net_datagram_t *dg = net_head(&d->core, sock);
+    if (!dg) { /* cannot happen: the core asks only after queueing one */
+        ms_handle_close(h);
+        net_woken(&d->core, sock, 0);
+        return;
+    }
     for (unsigned i = 0; i < dg->len; i++)
         ipc[i] = (char)dg->data[i];
     ms_msg_t r = {.info = ms_info(0, 3, dg->len, 0), .w = {MS_OK, dg->src_addr, dg->src_port}};

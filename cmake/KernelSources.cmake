@@ -50,6 +50,7 @@ set(MS_USERLIB_SOURCES services/lib/print.c services/lib/errors.c services/lib/n
   services/lib/console_client.c services/console/console.c services/console/console_core.c
   services/timer/timer.c services/timer/timer_core.c
   services/fs/fs.c services/fs/fs_core.c services/init/init.c services/lib/fs_client.c
+  services/net/net.c services/net/net_core.c services/lib/net_client.c
   services/shell/shell.c
   services/pager/pager.c services/names/names.c services/names/names_core.c services/procman/procman.c)
 
@@ -78,6 +79,7 @@ set(MS_EXAMPLE_SOURCES
   examples/terminal/terminal.c
   examples/timer/timer_demo.c
   examples/files/files.c
+  examples/net/net_demo.c
   examples/shell/shell_demo.c examples/restart/restart.c examples/demo/demo.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)

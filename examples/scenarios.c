@@ -21,6 +21,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_terminal,
     &scenario_timer,
     &scenario_files,
+    &scenario_net,
     &scenario_shell,
     &scenario_restart,
     &scenario_bench_ipc,

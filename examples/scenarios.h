@@ -22,6 +22,7 @@ extern const ms_manifest_t scenario_procman;
 extern const ms_manifest_t scenario_terminal;
 extern const ms_manifest_t scenario_timer;
 extern const ms_manifest_t scenario_files;
+extern const ms_manifest_t scenario_net;
 extern const ms_manifest_t scenario_shell;
 extern const ms_manifest_t scenario_restart;
 extern const ms_manifest_t scenario_bench_step; /* for microsim bench only */

@@ -524,6 +524,24 @@ static int sys_alarm(thread_t *t, arch_regs_t *r)
     return alarm_set(K_CONTAINER_OF(e->obj, notification_t, obj), r->rsi, arch_time_ns() + r->rdx);
 }
 
+/* trace_net(src addr, src port, dst addr, dst port, length): see ms_abi.h. */
+static int sys_trace_net(thread_t *t, arch_regs_t *r)
+{
+    if (r->rdi > UINT32_MAX || r->rsi > UINT16_MAX || r->rdx > UINT32_MAX || r->r10 > UINT16_MAX)
+        return MS_E_INVAL;
+    if (r->r8 > MS_TRACE_NET_LEN_MAX)
+        return MS_E_RANGE;
+    k_trace_event_t *ev = trace_begin(K_EV_NET_PACKET, t, NULL);
+    if (ev) {
+        ev->a[0] = r->rdi;
+        ev->a[1] = r->rsi;
+        ev->a[2] = r->rdx;
+        ev->a[3] = r->r10;
+        ev->a[4] = r->r8;
+    }
+    return MS_OK;
+}
+
 static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_DEBUG_WRITE] = sys_debug_write,
     [MS_SYS_EXIT] = sys_exit,
@@ -560,6 +578,7 @@ static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_TASK_WATCH] = sys_task_watch,
     [MS_SYS_TASK_STATUS] = sys_task_status,
     [MS_SYS_ALARM] = sys_alarm,
+    [MS_SYS_TRACE_NET] = sys_trace_net,
 };
 
 static const char *const names[MS_SYS_COUNT] = {
@@ -598,6 +617,7 @@ static const char *const names[MS_SYS_COUNT] = {
     [MS_SYS_TASK_WATCH] = "task_watch",
     [MS_SYS_TASK_STATUS] = "task_status",
     [MS_SYS_ALARM] = "alarm",
+    [MS_SYS_TRACE_NET] = "trace_net",
 };
 
 const char *syscall_name(uint64_t nr)

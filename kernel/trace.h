@@ -41,6 +41,9 @@ typedef enum k_event_kind {
     K_EV_UNMAP,         /* as map; a0 address, a1 pages, a4 the task's id */
     K_EV_TASK_RESTART,  /* actor made a task replacing an ended one: a0 old task id, a1 new task id,
                          * a2 MS_RESTART_* reason, a3..a4 the name (16 bytes) */
+    K_EV_NET_PACKET,    /* actor (a network daemon, by trace_net) sent a datagram: a0 source IPv4 address,
+                         * a1 source port, a2 destination address, a3 destination port, a4 UDP payload
+                         * bytes */
     K_EV_COUNT
 } k_event_kind_t;
 

@@ -19,6 +19,7 @@ static const char *const kind_names[K_EV_COUNT] = {
     [K_EV_NOTIFY] = "notify",           [K_EV_IO_UNCLAIMED] = "io.unclaimed",
     [K_EV_PAGEFAULT] = "pagefault",     [K_EV_MAP] = "map",
     [K_EV_UNMAP] = "unmap",             [K_EV_TASK_RESTART] = "task.restart",
+    [K_EV_NET_PACKET] = "net.packet",
 };
 
 /* ANSI colour per kind: lifecycle green, IPC cyan/blue, waits yellow, errors red. */
@@ -29,7 +30,7 @@ static const char *const kind_colors[K_EV_COUNT] = {
     [K_EV_IPC_WAIT] = "33",     [K_EV_SYSCALL_ERROR] = "31", [K_EV_PRINT] = "1",
     [K_EV_KERNEL_HALT] = "35", [K_EV_IRQ] = "95", [K_EV_PREEMPT] = "33", [K_EV_EXCEPTION] = "1;31", [K_EV_NOTIFY] = "36",
     [K_EV_IO_UNCLAIMED] = "31", [K_EV_PAGEFAULT] = "1;33", [K_EV_MAP] = "32", [K_EV_UNMAP] = "32",
-    [K_EV_TASK_RESTART] = "1;35",
+    [K_EV_TASK_RESTART] = "1;35", [K_EV_NET_PACKET] = "94",
 };
 
 static const char *const reason_names[K_REASON_COUNT] = {
@@ -210,6 +211,11 @@ unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_F
                                        : ev->a[2] == MS_RESTART_KILLED  ? "killed"
                                                                         : "?");
         break;
+    case K_EV_NET_PACKET:
+        out[n++] = field("from", TF_INET, (ev->a[0] & 0xffffffffu) << 16 | (ev->a[1] & 0xffffu));
+        out[n++] = field("to", TF_INET, (ev->a[2] & 0xffffffffu) << 16 | (ev->a[3] & 0xffffu));
+        out[n++] = field("len", TF_UINT, ev->a[4]);
+        break;
     case K_EV_UNMAP:
         out[n++] = field("task", TF_UINT, ev->a[4]);
         out[n++] = field("addr", TF_HEX, ev->a[0]);
@@ -305,6 +311,10 @@ static void add_value(line_t *l, const trace_field_t *f)
         break;
     case TF_TEXT:
         add_text(l, f->s, f->n);
+        break;
+    case TF_INET:
+        add(l, "%u.%u.%u.%u:%u", (unsigned)(f->u >> 40) & 0xffu, (unsigned)(f->u >> 32) & 0xffu,
+            (unsigned)(f->u >> 24) & 0xffu, (unsigned)(f->u >> 16) & 0xffu, (unsigned)f->u & 0xffffu);
         break;
     }
 }

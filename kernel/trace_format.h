@@ -24,6 +24,7 @@ typedef enum trace_field_type {
     TF_STR,     /* s, a plain word */
     TF_HEXLIST, /* list[0..n), [0x..,0x..] */
     TF_TEXT,    /* s[0..n), quoted with C escapes */
+    TF_INET,    /* u = IPv4 address << 16 | port, as a.b.c.d:port */
 } trace_field_type_t;
 
 typedef struct trace_field {

@@ -45,6 +45,12 @@
     X(FS_PREAD, 0x6673000bu, "fs.pread")                                                                               \
     X(FS_PWRITE, 0x6673000cu, "fs.pwrite")                                                                             \
     X(PAGER_ALLOC, 0x9a6e0001u, "pager.alloc")                                                                         \
-    X(PAGER_FORK, 0x9a6e0002u, "pager.fork")
+    X(PAGER_FORK, 0x9a6e0002u, "pager.fork")                                                                           \
+    X(NET_BIND, 0x6e740001u, "net.bind")                                                                               \
+    X(NET_SENDTO, 0x6e740002u, "net.sendto")                                                                           \
+    X(NET_RECVFROM, 0x6e740003u, "net.recvfrom")                                                                       \
+    X(NET_CLOSE, 0x6e740004u, "net.close")                                                                             \
+    X(NET_STATS, 0x6e740005u, "net.stats")                                                                             \
+    X(NET_FRAME, 0x6e740006u, "net.frame")
 
 #endif

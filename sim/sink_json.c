@@ -195,6 +195,12 @@ static void put_field(FILE *out, const trace_field_t *f)
     case TF_TEXT:
         put_string(out, f->s, f->n);
         break;
+    case TF_INET: { /* "a.b.c.d:port", as the text line has it */
+        char text[32];
+        size_t n = trace_format_value(f, text, sizeof text);
+        put_string(out, text, n < sizeof text ? n : sizeof text - 1);
+        break;
+    }
     }
 }
 

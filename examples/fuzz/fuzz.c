@@ -250,7 +250,7 @@ static const struct {
     {MS_SYS_IRQ_BIND, 8},     {MS_SYS_IRQ_ACK, 8},        {MS_SYS_FAULT_HANDLER, 6},
     {MS_SYS_MAP, 6},          {MS_SYS_UNMAP, 6},          {MS_SYS_PROTECT, 6},       {MS_SYS_MAP_WINDOW, 10},
     {MS_SYS_TASK_CREATE, 3},  {MS_SYS_HANDLE_GIVE, 8},    {MS_SYS_REPLY_SAVE, 20},   {MS_SYS_REPLY_WITH, 20},
-    {MS_SYS_TASK_WATCH, 6},   {MS_SYS_TASK_STATUS, 6},    {MS_SYS_ALARM, 6},
+    {MS_SYS_TASK_WATCH, 6},   {MS_SYS_TASK_STATUS, 6},    {MS_SYS_ALARM, 6},         {MS_SYS_TRACE_NET, 6},
     {FUZZ_RAISE, 3}, /* not a call: a CPU exception */
 };
 
@@ -386,6 +386,14 @@ static void fuzz_one(fthread_t *ft)
                               .w = {rng_below(r, 4) ? rng_below(r, 4) : special_int(r),
                                     rng_below(r, 4) ? rng_below(r, 0x80) : special_int(r), rng_below(r, 4),
                                     rng_below(r, 0x80)}};
+        ms_syscall(nr, &regs);
+        break;
+    case MS_SYS_TRACE_NET: /* mostly in range, sometimes a word past a limit */
+        regs = (ms_sysregs_t){.rdi = rng_below(r, 4) ? rng_below(r, 1ull << 32) : special_int(r),
+                              .rsi = rng_below(r, 4) ? rng_below(r, 1u << 16) : special_int(r),
+                              .w = {rng_below(r, 4) ? rng_below(r, 1ull << 32) : special_int(r),
+                                    rng_below(r, 4) ? rng_below(r, 1u << 16) : special_int(r),
+                                    rng_below(r, 4) ? rng_below(r, MS_TRACE_NET_LEN_MAX + 1) : special_int(r)}};
         ms_syscall(nr, &regs);
         break;
     case FUZZ_RAISE: /* the exception is the kernel entry that counts as this iteration's call */

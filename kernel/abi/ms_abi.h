@@ -71,6 +71,9 @@
  *  33  task_status        rdi=task                         rdi=MS_TASK_ALIVE/_EXITED/_KILLED
  *                                                          rsi=exit status (-1 if killed)
  *  34  alarm              rdi=notification rsi=bits rdx=delay in ns  -
+ *  35  trace_net          rdi=source IPv4 address rsi=source port
+ *                         rdx=destination address r10=destination port
+ *                         r8=UDP payload length            -
  *
  * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
  * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
@@ -124,6 +127,12 @@
  * over MS_ALARM_MAX_NS (an hour) or bits are 0; MS_E_NOMEM if the kernel's
  * alarms (64) are all pending. A sleeping system's clock goes on to
  * the next alarm, on every clock.
+ *
+ * Network trace. trace_net records a net.packet event whose actor is the
+ * caller: a network daemon reports each datagram it sends (services/net).
+ * Any task may call it; it needs no handle. Addresses are 32-bit and ports
+ * 16-bit numbers in host order (MS_E_INVAL beyond); the length is at most
+ * MS_TRACE_NET_LEN_MAX, the largest UDP payload over IPv4 (MS_E_RANGE).
  *
  * Deferred replies. A server that cannot answer a call now saves the reply
  * it owes (reply_save: MS_E_NOREPLY if it owes none, MS_E_FULL, MS_E_NOMEM)
@@ -202,6 +211,7 @@ enum ms_syscall {
     MS_SYS_TASK_WATCH = 32,
     MS_SYS_TASK_STATUS = 33,
     MS_SYS_ALARM = 34,
+    MS_SYS_TRACE_NET = 35,
     MS_SYS_COUNT
 };
 
@@ -320,6 +330,8 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
         return MS_R(MS_OK) | MS_R(MS_E_BADHANDLE);
     case MS_SYS_ALARM:
         return handle | MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_NOMEM);
+    case MS_SYS_TRACE_NET:
+        return MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_RANGE);
     default:
         return MS_R(MS_E_NOSYS);
     }
@@ -348,6 +360,9 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
 
 /* The longest delay an alarm may have: an hour. */
 #define MS_ALARM_MAX_NS 3600000000000ull
+
+/* The longest UDP payload trace_net reports: 65535 - 20 (IPv4) - 8 (UDP). */
+#define MS_TRACE_NET_LEN_MAX 65507u
 
 /* task_status states. */
 #define MS_TASK_ALIVE 0u

@@ -318,6 +318,34 @@ START_TEST(slices_of_a_thread_never_overlap_and_threads_are_named)
 }
 END_TEST
 
+/* net.packet's ends are "address:port" strings beside the thread ids src and dst. */
+START_TEST(net_packets_carry_their_ends_as_strings)
+{
+    cJSON *root = json_trace_of("net");
+    const cJSON *ev;
+    int packets = 0, first = 1;
+    cJSON_ArrayForEach(ev, events_of(root))
+    {
+        if (!is_phase(ev, "i") || strcmp(str_of(ev, "name"), "net.packet") != 0)
+            continue;
+        const cJSON *args = cJSON_GetObjectItemCaseSensitive(ev, "args");
+        ck_assert(cJSON_IsObject(args));
+        ck_assert_int_eq((int)num_of(args, "src"), (int)num_of(ev, "tid"));
+        ck_assert(strchr(str_of(args, "from"), ':') && strchr(str_of(args, "to"), ':'));
+        ck_assert_double_gt(num_of(args, "len"), 0);
+        if (first) {
+            ck_assert_str_eq(str_of(args, "from"), "10.0.0.1:7");
+            ck_assert_str_eq(str_of(args, "to"), "10.0.0.2:9");
+            ck_assert_int_eq((int)num_of(args, "len"), 19);
+            first = 0;
+        }
+        packets++;
+    }
+    ck_assert_int_eq(packets, 4);
+    cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("trace_json");
@@ -330,6 +358,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, filtered_basics_keeps_its_run_slices_and_arrows);
     tcase_add_test(tc, filter_on_one_kind_keeps_only_its_instants_and_the_output);
     tcase_add_test(tc, protocol_labels_are_names_in_args);
+    tcase_add_test(tc, net_packets_carry_their_ends_as_strings);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -133,7 +133,7 @@ START_TEST(every_call_and_error_has_a_name)
         "wait",         "poll",        "irq_bind",        "irq_ack",
         "map",          "unmap",       "protect",         "map_window",
         "task_create",  "handle_give", "reply_save",      "reply_with",
-        "task_watch",   "task_status", "alarm",
+        "task_watch",   "task_status", "alarm",           "trace_net",
     };
     for (unsigned nr = 0; nr < MS_SYS_COUNT; nr++)
         ck_assert_str_eq(syscall_name(nr), calls[nr]);
@@ -981,6 +981,55 @@ START_TEST(kill_ones_own_task)
 }
 END_TEST
 
+/* ---- trace_net ---- */
+
+START_TEST(trace_net_records_a_packet_event)
+{
+    fx_reset();
+    thread_t *t = running("net", 10);
+    fx_drop_events();
+    arch_regs_t r = {.rdi = 0x0a000001, .rsi = 7, .rdx = 0x0a000002, .r10 = 9, .r8 = 5};
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TRACE_NET, r), MS_OK);
+    k_trace_event_t ev;
+    ck_assert_int_eq(fx_find_event(K_EV_NET_PACKET, &ev), 1);
+    ck_assert_uint_eq(ev.actor_tid, thread_tid(t));
+    ck_assert_uint_eq(ev.peer_tid, 0);
+    ck_assert_uint_eq(ev.a[0], 0x0a000001);
+    ck_assert_uint_eq(ev.a[1], 7);
+    ck_assert_uint_eq(ev.a[2], 0x0a000002);
+    ck_assert_uint_eq(ev.a[3], 9);
+    ck_assert_uint_eq(ev.a[4], 5);
+    r = (arch_regs_t){.rdi = UINT32_MAX, .rsi = UINT16_MAX, .rdx = UINT32_MAX, .r10 = UINT16_MAX,
+                      .r8 = MS_TRACE_NET_LEN_MAX};
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_TRACE_NET, r), MS_OK); /* every limit itself is allowed */
+}
+END_TEST
+
+START_TEST(trace_net_checks_addresses_ports_and_length)
+{
+    fx_reset();
+    thread_t *t = running("net", 10);
+    const arch_regs_t good = {.rdi = 0x0a000001, .rsi = 7, .rdx = 0x0a000002, .r10 = 9, .r8 = 5};
+    arch_regs_t r = good;
+    r.rdi = 1ull << 32;
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TRACE_NET, r), MS_E_INVAL);
+    r = good;
+    r.rsi = 0x10000;
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TRACE_NET, r), MS_E_INVAL);
+    r = good;
+    r.rdx = UINT64_MAX;
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TRACE_NET, r), MS_E_INVAL);
+    r = good;
+    r.r10 = 0x10000;
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TRACE_NET, r), MS_E_INVAL);
+    r = good;
+    r.r8 = MS_TRACE_NET_LEN_MAX + 1;
+    ck_assert_uint_eq(fx_syscall_rejected(t, MS_SYS_TRACE_NET, r), MS_E_RANGE);
+    k_trace_event_t ev;
+    ck_assert_int_eq(fx_find_event(K_EV_NET_PACKET, &ev), 0);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("syscall");
@@ -1041,6 +1090,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, kill_a_thread_without_control);
     tcase_add_test(tc, kill_an_ended_task_does_nothing);
     tcase_add_test(tc, kill_ones_own_task);
+    tcase_add_test(tc, trace_net_records_a_packet_event);
+    tcase_add_test(tc, trace_net_checks_addresses_ports_and_length);
     suite_add_tcase(s, tc);
     return s;
 }

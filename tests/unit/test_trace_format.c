@@ -9,6 +9,7 @@
 #include "ms/console.h"
 #include "ms/fs.h"
 #include "ms/names.h"
+#include "ms/net.h"
 #include "ms/pager.h"
 #include "ms/procman.h"
 #include "ms/timer.h"
@@ -102,6 +103,26 @@ START_TEST(preempt_line_gives_the_reason_and_the_irq)
     ev.a[0] = K_PREEMPT_SLICE;
     ev.a[1] = 0;
     expect_line(&ev, "    10000000   0 preempt       hog:2                                    reason=slice irq=0");
+}
+END_TEST
+
+START_TEST(net_packet_line_gives_both_ends_and_the_length)
+{
+    k_trace_event_t ev = event(K_EV_NET_PACKET, 700, "net1", 2, "", 0);
+    ev.a[0] = 0x0a000001;
+    ev.a[1] = 7;
+    ev.a[2] = 0x0a000002;
+    ev.a[3] = 9;
+    ev.a[4] = 5;
+    expect_line(&ev, "         700   0 net.packet    net1:2                                   "
+                     "from=10.0.0.1:7 to=10.0.0.2:9 len=5");
+    ev.a[0] = 0xffffffff;
+    ev.a[1] = 65535;
+    ev.a[2] = 0;
+    ev.a[3] = 0;
+    ev.a[4] = 65507;
+    expect_line(&ev, "         700   0 net.packet    net1:2                                   "
+                     "from=255.255.255.255:65535 to=0.0.0.0:0 len=65507");
 }
 END_TEST
 
@@ -536,7 +557,7 @@ START_TEST(every_kind_has_its_name)
         [K_EV_KERNEL_HALT] = "kernel.halt",   [K_EV_IRQ] = "irq",                     [K_EV_PREEMPT] = "preempt",
         [K_EV_EXCEPTION] = "exception", [K_EV_NOTIFY] = "notify", [K_EV_IO_UNCLAIMED] = "io.unclaimed",
         [K_EV_PAGEFAULT] = "pagefault", [K_EV_MAP] = "map", [K_EV_UNMAP] = "unmap",
-        [K_EV_TASK_RESTART] = "task.restart",
+        [K_EV_TASK_RESTART] = "task.restart", [K_EV_NET_PACKET] = "net.packet",
     };
     for (unsigned k = 0; k < K_EV_COUNT; k++) {
         ck_assert_ptr_nonnull(names[k]);
@@ -617,6 +638,8 @@ START_TEST(each_value_type_formats)
         {{.type = TF_HEXLIST, .list = list, .n = 3}, "[0x0,0xff,0xffffffffffffffff]"},
         {{.type = TF_HEXLIST, .list = list, .n = 0}, "[]"},
         {{.type = TF_TEXT, .s = "a\"b", .n = 3}, "\"a\\\"b\""},
+        {{.type = TF_INET, .u = 0x0a0000010007ull}, "10.0.0.1:7"},
+        {{.type = TF_INET, .u = 0xc0a8fffeffffull}, "192.168.255.254:65535"},
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[64];
@@ -809,6 +832,7 @@ static Suite *make_suite(void)
     tcase_add_test(text, irq_line_names_the_interrupted_thread_or_idle);
     tcase_add_test(text, preempt_line_gives_the_reason_and_the_irq);
     tcase_add_test(text, io_unclaimed_line_gives_port_size_and_direction);
+    tcase_add_test(text, net_packet_line_gives_both_ends_and_the_length);
     tcase_add_test(text, task_kill_line_names_killer_and_victim);
     tcase_add_test(text, thread_spawn_and_exit_lines);
     tcase_add_test(text, switch_line_shows_idle_and_trims_trailing_blanks);

@@ -347,4 +347,13 @@ static inline uint64_t ms_protect(ms_handle_t task, uintptr_t addr, uint64_t pag
     return ms_syscall(MS_SYS_PROTECT, &r);
 }
 
+/* Records a net.packet trace event: a datagram from src_addr:src_port to
+ * dst_addr:dst_port with len bytes of UDP payload (a network daemon's report). */
+static inline uint64_t ms_trace_net(uint32_t src_addr, uint16_t src_port, uint32_t dst_addr, uint16_t dst_port,
+                                    uint64_t len)
+{
+    ms_sysregs_t r = {.rdi = src_addr, .rsi = src_port, .w = {dst_addr, dst_port, len}};
+    return ms_syscall(MS_SYS_TRACE_NET, &r);
+}
+
 #endif

@@ -146,6 +146,7 @@ static thread_t *start_task(const ms_boot_task_t *spec, const k_boot_info_t *inf
     if (ev) {
         ev->a[0] = task->obj.id;
         ev->a[1] = spec->prio;
+        ev->a[3] = ev->a[4] = 0; /* no name: the actor is the task's own thread */
     }
     return t;
 }

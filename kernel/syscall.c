@@ -429,15 +429,12 @@ static int sys_task_create(thread_t *t, arch_regs_t *r)
     ms_handle_t h;
     handle_install(&t->task->handles, &task->obj, MS_RIGHTS_ALL, 0, &h); /* room was checked */
     k_trace_event_t *ev = trace_begin(old ? K_EV_TASK_RESTART : K_EV_TASK_SPAWN, t, NULL);
-    if (ev && old) {
-        ev->a[0] = old->obj.id;
-        ev->a[1] = task->obj.id;
-        ev->a[2] = r->r13;
+    if (ev) {
+        ev->a[0] = old ? old->obj.id : task->obj.id;
+        ev->a[1] = old ? task->obj.id : prio;
+        ev->a[2] = old ? r->r13 : 0;
         rt_memset(&ev->a[3], 0, 16);
         rt_strlcpy((char *)&ev->a[3], task->name, 16);
-    } else if (ev) {
-        ev->a[0] = task->obj.id;
-        ev->a[1] = prio;
     }
     r->rdi = h;
     return MS_OK;

@@ -13,7 +13,8 @@
  */
 typedef enum k_event_kind {
     K_EV_TASK_SPAWN,    /* actor: first thread of a boot task, or the creator of a task_create one;
-                         * a0 task id, a1 prio (ceiling) */
+                         * a0 task id, a1 prio (ceiling), a3..a4 the name of a task_create one
+                         * (16 bytes; 0 for a boot task) */
     K_EV_TASK_EXIT,     /* actor: the thread that ended its task; a0 status */
     K_EV_TASK_KILL,     /* actor: killer -> peer: a thread of the victim (for reason exception, the
                          * actor is the faulting thread and no peer); a0 task id, a1 reason */

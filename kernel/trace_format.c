@@ -132,6 +132,11 @@ unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_F
     unsigned n = 0;
     switch (ev->kind) {
     case K_EV_TASK_SPAWN:
+        if (ev->a[3]) { /* made by another task: which program it is */
+            out[n] = field("name", TF_TEXT, 0);
+            out[n].s = (const char *)&ev->a[3];
+            out[n++].n = (unsigned)rt_strnlen((const char *)&ev->a[3], 16);
+        }
         out[n++] = field("task", TF_UINT, ev->a[0]);
         out[n++] = field("prio", TF_UINT, ev->a[1]);
         break;

@@ -1,7 +1,11 @@
 /*
  * demo (the default scenario): a small but whole system. init starts the
- * name server, the console, the timer and the file system daemon through
- * the process manager, then two client programs:
+ * name server, the console, the timer, the file system daemon and the
+ * network daemons of two hosts (net0 10.0.0.1, net1 10.0.0.2) through the
+ * process manager, then the client programs:
+ *   ponger   on host 10.0.0.2, waits for a datagram on port 7 and answers;
+ *   pinger   on host 10.0.0.1, sends "ping" to 10.0.0.2:7 and prints the
+ *            answer and where it came from (net.packet in the trace);
  *   writer   writes /hello.txt, reads it back and prints it on the console;
  *            then it writes a second line, and the file system daemon
  *            crashes on that request (fault injection: request 4, after
@@ -72,8 +76,80 @@ static void writer(const ms_start_t *start)
     ms_exit(err == MS_OK ? 0 : 1);
 }
 
+/* A host's network daemon, found by name, and the console. */
+static uint64_t find_host(const ms_start_t *start, const char *path, ms_net_t *net, ms_console_t *con)
+{
+    ms_names_t n = ms_names_of(start);
+    *net = (ms_net_t){.ipc_buffer = n.ipc_buffer};
+    *con = (ms_console_t){.ipc_buffer = n.ipc_buffer};
+    uint64_t err = ms_names_lookup(&n, path, &net->ep);
+    return err == MS_OK ? ms_names_lookup(&n, CONSOLE_PATH, &con->ep) : err;
+}
+
+static void report(const ms_console_t *con, const char *who, const char *what, uint32_t addr, uint16_t port)
+{
+    char line[96];
+    int n = rt_snprintf(line, sizeof line, "%s: \"%s\" from %u.%u.%u.%u:%u\n", who, what, addr >> 24,
+                        (addr >> 16) & 0xffu, (addr >> 8) & 0xffu, addr & 0xffu, port);
+    ms_console_write(con, line, (unsigned)n);
+}
+
+/* Host 10.0.0.2: answers one datagram on port 7 with "pong". */
+static void ponger(const ms_start_t *start)
+{
+    ms_net_t net;
+    ms_console_t con;
+    uint64_t sock = 0;
+    char text[16];
+    unsigned got = 0;
+    uint32_t addr = 0;
+    uint16_t port = 0;
+    uint64_t err = find_host(start, OS_NET1_PATH, &net, &con);
+    if (err == MS_OK)
+        err = ms_net_bind(&net, 7, &sock, 0);
+    if (err == MS_OK)
+        err = ms_net_recvfrom(&net, sock, text, sizeof text - 1, &got, &addr, &port);
+    if (err == MS_OK) {
+        text[got] = '\0';
+        report(&con, start->name, text, addr, port);
+        err = ms_net_sendto(&net, sock, addr, port, "pong", 4);
+    }
+    if (err != MS_OK)
+        ms_printf("%s: failed: %s\n", start->name, ms_error_name(err));
+    ms_exit(err == MS_OK ? 0 : 1);
+}
+
+/* Host 10.0.0.1: "ping" to 10.0.0.2:7, and the answer. */
+static void pinger(const ms_start_t *start)
+{
+    ms_net_t net;
+    ms_console_t con;
+    uint64_t sock = 0;
+    char text[16];
+    unsigned got = 0;
+    uint32_t addr = 0;
+    uint16_t port = 0;
+    uint64_t err = find_host(start, OS_NET0_PATH, &net, &con);
+    if (err == MS_OK)
+        err = ms_net_bind(&net, 0, &sock, 0);
+    if (err == MS_OK)
+        err = ms_net_sendto(&net, sock, OS_HOST1, 7, "ping", 4);
+    if (err == MS_OK)
+        err = ms_net_recvfrom(&net, sock, text, sizeof text - 1, &got, &addr, &port);
+    if (err == MS_OK) {
+        text[got] = '\0';
+        report(&con, start->name, text, addr, port);
+    }
+    if (err != MS_OK)
+        ms_printf("%s: failed: %s\n", start->name, ms_error_name(err));
+    ms_exit(err == MS_OK ? 0 : 1);
+}
+
 static const procman_program_t programs[] = {
     OS_PROGRAMS,
+    OS_PROGRAMS_NET,
+    {.name = "ponger", .entry = ponger, .mem_kib = 64, .prio = 10, .policy = PROCMAN_LEAVE_DEAD},
+    {.name = "pinger", .entry = pinger, .mem_kib = 64, .prio = 10, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "writer", .entry = writer, .mem_kib = 64, .prio = 10, .policy = PROCMAN_LEAVE_DEAD},
 };
 
@@ -82,13 +158,18 @@ static const init_service_t boot[] = {
     OS_BOOT_CONSOLE,
     OS_BOOT_TIMER,
     OS_BOOT_FS_ARGS(FS_KEEP_STATE | FS_CRASH_TEST, 0, 4),
+    OS_BOOT_NET0,
+    OS_BOOT_NET1,
+    {.program = "ponger", .needs = {"console", "net1"}, .wait = 1},
+    {.program = "pinger", .needs = {"console", "net0", "ponger"}, .wait = 1},
     {.program = "writer", .needs = {"console", "fs"}, .wait = 1},
 };
 
 const ms_manifest_t scenario_demo = {
     .name = "demo",
-    .description = "init boots names, console, timer and fs through procman; a client writes and reads a file "
-                   "while fs crashes and is restarted",
+    .description = "init boots names, console, timer, fs and two hosts' net through procman; a ping between the "
+                   "hosts; a client writes and reads a file while fs crashes and is restarted",
+    .trace_filter = "-switch,-ipc.wait,-map,-unmap,-thread.spawn",
     OS_MANIFEST_OBJECTS,
     OS_MANIFEST_TASKS(boot, sizeof boot / sizeof boot[0], programs, sizeof programs / sizeof programs[0]),
 };

@@ -12,6 +12,7 @@
 #include "ms/fs.h"
 #include "ms/init.h"
 #include "ms/names.h"
+#include "ms/net.h"
 #include "ms/procman.h"
 #include "ms/timer.h"
 
@@ -34,6 +35,12 @@
 #define OS_IEP_CONSOLE 0
 #define OS_IEP_TIMER 1
 #define OS_IEP_FS 2
+#define OS_IEP_NET0 3
+#define OS_IEP_NET1 4
+
+/* The two hosts' addresses. */
+#define OS_HOST0 NET_ADDR(10, 0, 0, 1)
+#define OS_HOST1 NET_ADDR(10, 0, 0, 2)
 
 #define OS_DAEMON (PROCMAN_F_DAEMON)
 /* names, console, timer and fs (restarted up to 3 times). */
@@ -44,6 +51,13 @@
         {.name = "console", .entry = console_main, .mem_kib = 64, .prio = 50, .policy = PROCMAN_RESTART,           \
          .max_restarts = 3, .flags = OS_DAEMON},                                                                    \
         {.name = "timer", .entry = timer_main, .mem_kib = 64, .prio = 45, .policy = PROCMAN_RESTART,               \
+         .max_restarts = 3, .flags = OS_DAEMON}
+
+/* The network daemons of the two hosts, net0 (OS_HOST0) and net1 (OS_HOST1). */
+#define OS_PROGRAMS_NET                                                                                             \
+    {.name = "net0", .entry = net_main, .mem_kib = NET_MEM_KIB, .prio = 40, .policy = PROCMAN_RESTART,             \
+     .max_restarts = 3, .flags = OS_DAEMON},                                                                        \
+        {.name = "net1", .entry = net_main, .mem_kib = NET_MEM_KIB, .prio = 40, .policy = PROCMAN_RESTART,         \
          .max_restarts = 3, .flags = OS_DAEMON}
 
 /* The file system daemon, restarted up to max times. */
@@ -74,6 +88,18 @@
      .handles = {{.slot = FS_H_ENDPOINT, .from = INIT_ENDPOINT, .index = OS_IEP_FS, .rights = OS_RECV_EP},           \
                  {.slot = FS_H_STATE, .from = INIT_OWN, .index = OS_INIT_FS_STATE,                                   \
                   .rights = MS_RIGHT_READ | MS_RIGHT_WRITE}}}
+
+/* Host i's daemon: its endpoint, and a wire to the other host's. */
+#define OS_BOOT_NET(prog, path, self, peer, own_ep, peer_ep)                                                        \
+    {.program = (prog), .publishes = (path), .needs = {"names"}, .arg = {(self), (peer), 40},                       \
+     .handles = {{.slot = NET_H_ENDPOINT, .from = INIT_ENDPOINT, .index = (own_ep), .rights = OS_RECV_EP},           \
+                 {.slot = NET_H_PEER, .from = INIT_ENDPOINT, .index = (peer_ep), .rights = MS_RIGHT_SEND,           \
+                  .badge = NET_WIRE_BADGE}}}
+#define OS_BOOT_NET0 OS_BOOT_NET("net0", OS_NET0_PATH, OS_HOST0, OS_HOST1, OS_IEP_NET0, OS_IEP_NET1)
+#define OS_BOOT_NET1 OS_BOOT_NET("net1", OS_NET1_PATH, OS_HOST1, OS_HOST0, OS_IEP_NET1, OS_IEP_NET0)
+/* What they publish (ms_net_path of their addresses). */
+#define OS_NET0_PATH "/net/10.0.0.1"
+#define OS_NET1_PATH "/net/10.0.0.2"
 
 /* The manifest's objects and its two tasks: init (with its boot table, of
  * n entries) and the process manager (with its program table, of m). */

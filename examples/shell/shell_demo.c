@@ -1,6 +1,7 @@
 /*
  * shell: the shell on the console, in a system that init boots through the
- * process manager: names, console, timer, fs, then the shell.
+ * process manager: names, console, timer, fs, the network daemons of two
+ * hosts and a datagram echo on the second, then the shell on the first.
  * `printf 'echo hi > /a\ncat /a\nps\nexit\n' | microsim shell` prints hi
  * and the process list, every service in it, and exits 0.
  */
@@ -28,8 +29,38 @@ static void idler(const ms_start_t *start)
     ms_exit(1);
 }
 
+/* Host 10.0.0.2's echo service on port 7: prints each datagram and sends
+ * it back. */
+static void udp_echo(const ms_start_t *start)
+{
+    ms_names_t n = ms_names_of(start);
+    ms_net_t net = {.ipc_buffer = n.ipc_buffer};
+    uint64_t sock = 0;
+    uint64_t err = ms_names_lookup(&n, OS_NET1_PATH, &net.ep);
+    if (err == MS_OK)
+        err = ms_net_bind(&net, 7, &sock, 0);
+    while (err == MS_OK) {
+        char text[64];
+        unsigned got = 0;
+        uint32_t addr = 0;
+        uint16_t port = 0;
+        err = ms_net_recvfrom(&net, sock, text, sizeof text - 1, &got, &addr, &port);
+        if (err != MS_OK)
+            break;
+        text[got] = '\0';
+        ms_printf("%s: \"%s\" from %u.%u.%u.%u:%u\n", start->name, text, addr >> 24, (addr >> 16) & 0xffu,
+                  (addr >> 8) & 0xffu, addr & 0xffu, port);
+        err = ms_net_sendto(&net, sock, addr, port, text, got);
+    }
+    ms_printf("%s: %s\n", start->name, ms_error_name(err));
+    ms_exit(1);
+}
+
 static const procman_program_t programs[] = {
     OS_PROGRAMS,
+    OS_PROGRAMS_NET,
+    {.name = "udp-echo", .entry = udp_echo, .mem_kib = 64, .prio = 20, .policy = PROCMAN_RESTART,
+     .max_restarts = 3, .flags = PROCMAN_F_DAEMON},
     {.name = "shell", .entry = shell_main, .mem_kib = 64, .prio = 10, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "hello", .entry = hello, .mem_kib = 64, .prio = 5, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "idler", .entry = idler, .mem_kib = 64, .prio = 1, .policy = PROCMAN_LEAVE_DEAD},
@@ -40,12 +71,15 @@ static const init_service_t boot[] = {
     OS_BOOT_CONSOLE,
     OS_BOOT_TIMER,
     OS_BOOT_FS,
-    {.program = "shell", .needs = {"console", "fs"}, .wait = 1},
+    OS_BOOT_NET0,
+    OS_BOOT_NET1,
+    {.program = "udp-echo", .needs = {"net1"}},
+    {.program = "shell", .needs = {"console", "fs", "net0"}, .arg = {OS_HOST0}, .wait = 1},
 };
 
 const ms_manifest_t scenario_shell = {
     .name = "shell",
-    .description = "a shell on the console, in a system init boots: names, console, timer, fs",
+    .description = "a shell on the console, in a system init boots: names, console, timer, fs, net on two hosts",
     OS_MANIFEST_OBJECTS,
     OS_MANIFEST_TASKS(boot, sizeof boot / sizeof boot[0], programs, sizeof programs / sizeof programs[0]),
 };

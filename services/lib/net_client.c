@@ -1,6 +1,8 @@
 /* Client stubs of the network daemon's protocol (ms/net.h). */
 #include "ms/net.h"
 
+#include "rt.h"
+
 /* One call: label, up to three words, len bytes of payload already in the
  * IPC buffer. Returns the reply's w0 (or the call's error). */
 static uint64_t call(const ms_net_t *n, uint32_t label, unsigned words, const uint64_t w[3], unsigned len, ms_msg_t *m)
@@ -68,4 +70,9 @@ uint64_t ms_net_stats(const ms_net_t *n, uint64_t stats[NET_STAT_COUNT])
             stats[i] |= (uint64_t)p[8 * i + b] << (8 * b);
     }
     return err;
+}
+
+void ms_net_path(uint32_t addr, char *buf, unsigned size)
+{
+    rt_snprintf(buf, size, "/net/%u.%u.%u.%u", addr >> 24, (addr >> 16) & 0xffu, (addr >> 8) & 0xffu, addr & 0xffu);
 }

@@ -6,6 +6,7 @@
  */
 #include "ms/net.h"
 
+#include "ms/names.h"
 #include "ms/print.h"
 #include "net_core.h"
 
@@ -164,8 +165,13 @@ void net_main(const ms_start_t *start)
 {
     net_daemon_t *d = start_daemon(start);
     char *ipc = (char *)(uintptr_t)start->ipc_buffer;
+    char path[NET_PATH_MAX];
+    ms_net_path((uint32_t)start->arg[0], path, sizeof path);
+    uint64_t err = ms_names_publish(start, path, NET_H_ENDPOINT);
+    if (err != MS_OK)
+        ms_printf("%s: cannot publish %s (%s)\n", start->name, path, ms_error_name(err));
     ms_msg_t m;
-    uint64_t err = ms_recv(NET_H_ENDPOINT, &m);
+    err = ms_recv(NET_H_ENDPOINT, &m);
     while (err == MS_OK)
         err = serve(d, &m, ipc) ? ms_recv(NET_H_ENDPOINT, &m) : ms_reply_recv(NET_H_ENDPOINT, &m);
     ms_printf("%s: receive failed (%s)\n", start->name, ms_error_name(err));

@@ -8,6 +8,7 @@
 #include "ms/fs.h"
 #include "ms/init.h"
 #include "ms/names.h"
+#include "ms/net.h"
 #include "ms/print.h"
 #include "ms/procman.h"
 #include "ms/shell.h"
@@ -20,6 +21,9 @@
 typedef struct shell {
     ms_console_t con;
     ms_fs_t fs;
+    ms_net_t net;      /* this host's network daemon (ep 0: none) */
+    uint64_t sock;     /* its socket, bound at the first send */
+    int bound;
     ms_handle_t procman;
     char *ipc_buffer;
 } shell_t;
@@ -220,10 +224,54 @@ static void cmd_kill(shell_t *sh, char **w, unsigned n)
         say(sh, "kill: %ld: %s\n", pid, ms_error_name(err));
 }
 
+/* A dotted IPv4 address ("10.0.0.2") in *addr; 0 if s is not one. */
+static int address(const char *s, uint32_t *addr)
+{
+    uint32_t a = 0;
+    for (unsigned part = 0; part < 4; part++) {
+        char digits[4];
+        unsigned k = 0;
+        while (*s >= '0' && *s <= '9' && k < 3)
+            digits[k++] = *s++;
+        digits[k] = '\0';
+        long v = number(digits);
+        if (v < 0 || v > 255 || (part < 3 ? *s != '.' : *s != '\0'))
+            return 0;
+        a = a << 8 | (uint32_t)v;
+        s++;
+    }
+    *addr = a;
+    return 1;
+}
+
+/* send ADDR PORT TEXT: one datagram from this host. */
+static void cmd_send(shell_t *sh, char **w, unsigned n)
+{
+    uint32_t addr = 0;
+    long port = n == 4 ? number(w[2]) : -1;
+    if (n != 4 || !address(w[1], &addr) || port < 1 || port > 65535) {
+        say(sh, "send: say send ADDRESS PORT TEXT (as send 10.0.0.2 7 hello)\n");
+        return;
+    }
+    if (!sh->net.ep) {
+        say(sh, "send: this host has no network daemon\n");
+        return;
+    }
+    uint64_t err = sh->bound ? MS_OK : ms_net_bind(&sh->net, 0, &sh->sock, 0);
+    sh->bound = err == MS_OK;
+    unsigned len = (unsigned)rt_strlen(w[3]);
+    if (err == MS_OK)
+        err = ms_net_sendto(&sh->net, sh->sock, addr, (uint16_t)port, w[3], len);
+    if (err == MS_OK)
+        say(sh, "sent %u bytes to %s:%ld\n", len, w[1], port);
+    else
+        say(sh, "send: %s:%ld: %s\n", w[1], port, ms_error_name(err));
+}
+
 static void cmd_help(shell_t *sh)
 {
     say(sh, "commands: echo TEXT [> FILE], cat FILE, ls [DIR], mkdir DIR, rm PATH, ps, spawn PROGRAM,\n"
-            "          kill PID, help, exit\n");
+            "          kill PID, send ADDRESS PORT TEXT, help, exit\n");
 }
 
 /* Runs one line; returns 0 when the shell should end. */
@@ -251,6 +299,8 @@ static int run(shell_t *sh, char *line)
         cmd_spawn(sh, w, n);
     else if (rt_strcmp(w[0], "kill") == 0)
         cmd_kill(sh, w, n);
+    else if (rt_strcmp(w[0], "send") == 0)
+        cmd_send(sh, w, n);
     else if (rt_strcmp(w[0], "help") == 0)
         cmd_help(sh);
     else
@@ -271,6 +321,10 @@ static uint64_t find_services(shell_t *sh, const ms_start_t *start)
     uint64_t err = MS_OK;
     for (unsigned i = 0; i < 3 && err == MS_OK; i++)
         err = ms_names_lookup(&n, paths[i], slots[i]);
+    char path[NET_PATH_MAX];
+    ms_net_path((uint32_t)start->arg[0], path, sizeof path);
+    if (err == MS_OK && start->arg[0] && ms_names_lookup(&n, path, &sh->net.ep) != MS_OK)
+        sh->net.ep = 0; /* no network: send says so */
     return err;
 }
 
@@ -279,6 +333,7 @@ void shell_main(const ms_start_t *start)
     char *ipc = (char *)(uintptr_t)start->ipc_buffer;
     shell_t sh = {.con = {.ep = SHELL_H_CONSOLE, .ipc_buffer = ipc},
                   .fs = {.ep = SHELL_H_FS, .ipc_buffer = ipc},
+                  .net = {.ipc_buffer = ipc},
                   .procman = SHELL_H_PROCMAN,
                   .ipc_buffer = ipc};
     uint64_t err = find_services(&sh, start);

@@ -116,6 +116,12 @@ enum net_stat {
 #define NET_MEM_KIB 256u
 void net_main(const ms_start_t *start);
 
+/* As a process, the daemon publishes its endpoint (which then needs the
+ * send right too) as "/net/A.B.C.D", its address: ms_net_path writes that
+ * name for addr into buf (NET_PATH_MAX bytes). */
+#define NET_PATH_MAX 24u
+void ms_net_path(uint32_t addr, char *buf, unsigned size);
+
 /* A client's way to a daemon: its endpoint handle and the calling thread's
  * IPC buffer (data travels there). Each returns MS_OK or an error. */
 typedef struct ms_net {

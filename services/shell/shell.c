@@ -120,6 +120,10 @@ static void cmd_cat(shell_t *sh, char **w, unsigned n)
 
 static void cmd_ls(shell_t *sh, char **w, unsigned n)
 {
+    if (n > 2) {
+        say(sh, "ls: say ls [DIR]\n");
+        return;
+    }
     const char *dir = n > 1 ? w[1] : "/";
     unsigned len = (unsigned)rt_strnlen(dir, FS_PATH_MAX + 1);
     rt_memcpy(sh->ipc_buffer, dir, len);

@@ -1,10 +1,14 @@
 # Runs microsim and checks its exit status and that its output (standard
 # output and error together) matches every regular expression in EXPECT.
-#   cmake -DMICROSIM=... "-DARGS=opt;opt;scenario" "-DEXPECT=re;re" [-DSTATUS=0] -P expect.cmake
+#   cmake -DMICROSIM=... "-DARGS=opt;opt;scenario" "-DEXPECT=re;re" [-DSTATUS=0] [-DINPUT=file] -P expect.cmake
+# INPUT is its standard input (default /dev/null).
 if(NOT DEFINED STATUS)
   set(STATUS 0)
 endif()
-execute_process(COMMAND ${MICROSIM} ${ARGS} INPUT_FILE /dev/null
+if(NOT DEFINED INPUT)
+  set(INPUT /dev/null)
+endif()
+execute_process(COMMAND ${MICROSIM} ${ARGS} INPUT_FILE ${INPUT}
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE status)
 string(APPEND out "${err}")
 if(NOT status EQUAL STATUS)

@@ -102,6 +102,16 @@ foreach(seed 1 7 42 2026)
   set_tests_properties(system.restart.seed_${seed} PROPERTIES LABELS system)
 endforeach()
 
+# Nothing typed crashes the shell: over-long lines, too many words, stray
+# '>', control bytes, bad numbers, addresses and ports; every line gets its
+# answer and exit still ends the shell with status 0.
+add_test(NAME system.shell_nasty_input
+         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> "-DARGS=--check-invariants;--trace=none;shell"
+                 -DINPUT=${MS_SYS}/shell_nasty.input
+                 "-DEXPECT=no such command \\(try help\\);mkdir: /n+: E_RANGE;kill: say kill PID;send: say send ADDRESS;udp-echo: \"y+\" from 10.0.0.1;cat: /big: E_NOTFOUND;shell: done, exit status 0"
+                 -P ${MS_SYS}/expect.cmake)
+set_tests_properties(system.shell_nasty_input PROPERTIES LABELS system)
+
 # The random system call campaign: 100,000 calls at several seeds, each run
 # twice to check that a seed replays the same campaign.
 foreach(campaign "1;4;" "7;4;" "42;16;" "2026;4;--fastpath=off")

@@ -80,7 +80,7 @@ set(MS_EXAMPLE_SOURCES
   examples/timer/timer_demo.c
   examples/files/files.c
   examples/net/net_demo.c
-  examples/shell/shell_demo.c examples/restart/restart.c examples/demo/demo.c
+  examples/shell/shell_demo.c examples/restart/restart.c examples/bootfail/bootfail.c examples/demo/demo.c
   examples/fuzz/fuzz.c
   examples/fuzz/manifest.c)
 set(MS_EXAMPLE_INCLUDES examples examples/pingpong examples/basics examples/bench examples/fuzz)

@@ -24,6 +24,7 @@ const ms_manifest_t *const scenarios[] = {
     &scenario_net,
     &scenario_shell,
     &scenario_restart,
+    &scenario_bootfail,
     &scenario_bench_ipc,
     0,
 };

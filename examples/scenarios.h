@@ -25,6 +25,7 @@ extern const ms_manifest_t scenario_files;
 extern const ms_manifest_t scenario_net;
 extern const ms_manifest_t scenario_shell;
 extern const ms_manifest_t scenario_restart;
+extern const ms_manifest_t scenario_bootfail;
 extern const ms_manifest_t scenario_bench_step; /* for microsim bench only */
 extern const ms_manifest_t scenario_bench_irq;
 extern const ms_manifest_t scenario_bench_ipc_same;

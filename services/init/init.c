@@ -12,7 +12,7 @@
 #include "rt.h"
 
 #define POLL_BIT 0x1u
-#define POLL_NS 1000000u /* 1 ms between two lookups of a service's name */
+#define POLL_NS 1000000u /* 1 ms before the second lookup of a service's name */
 #define INIT_MAX PROCMAN_MAX
 
 typedef struct init {
@@ -100,21 +100,22 @@ static uint64_t start(init_t *in, unsigned i)
 }
 
 /* Waits until the name server knows the path entry i publishes: looks it
- * up every millisecond, for at most INIT_READY_MS. */
+ * up at once, then after 1, 2, 4 ... ms, for at most INIT_READY_MS in all. */
 static uint64_t await(init_t *in, unsigned i)
 {
     const char *path = in->table[i].publishes;
-    uint64_t err = MS_E_NOTFOUND, bits;
-    for (unsigned tries = 0; path && tries <= INIT_READY_MS; tries++) {
+    uint64_t err = MS_E_NOTFOUND, bits, waited = 0;
+    for (uint64_t delay = POLL_NS; path; delay *= 2) {
         ms_handle_t h;
         err = ms_names_lookup(&in->names, path, &h);
         if (err == MS_OK) {
             ms_handle_close(h);
             return MS_OK;
         }
-        if (err != MS_E_NOTFOUND || ms_alarm(in->poll, POLL_BIT, POLL_NS) != MS_OK ||
-            ms_wait(in->poll, &bits) != MS_OK)
+        if (err != MS_E_NOTFOUND || waited >= INIT_READY_MS * 1000000ull ||
+            ms_alarm(in->poll, POLL_BIT, delay) != MS_OK || ms_wait(in->poll, &bits) != MS_OK)
             break;
+        waited += delay;
     }
     return path ? (err == MS_E_NOTFOUND ? MS_E_TIMEOUT : err) : MS_OK;
 }

@@ -35,7 +35,8 @@ set(status_timer 0)
 set(status_files 0)
 set(status_shell 0)
 set(status_net 0)
-foreach(scenario pingpong basics demo deadlock faults console fpu pager isolation shm cow names procman terminal timer files shell net)
+set(status_bootfail 1)
+foreach(scenario pingpong basics demo deadlock faults console fpu pager isolation shm cow names procman terminal timer files shell net bootfail)
   foreach(fastpath on off)
     add_test(NAME system.golden.${scenario}.fastpath_${fastpath}
              COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> -DSCENARIO=${scenario}

@@ -12,7 +12,8 @@
  * puts each after the entries it needs. For each one it spawns the program
  * held, gives it its handles (PROCMAN_GIVE), runs it, and then, if the
  * entry names a path it must publish, waits until the name server knows
- * that path (the service is serving). A service that does not come up
+ * that path (the service is serving): it looks the path up at once, then
+ * after 1, 2, 4 ... ms (kernel alarms). A service that does not come up
  * within INIT_READY_MS, or that cannot be spawned or given its handles, is
  * reported (a print event "init: NAME did not come up: ERROR") and init
  * exits with status 1: the boot stops there.

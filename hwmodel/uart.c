@@ -260,6 +260,11 @@ unsigned hw_uart_rx_room(const hw_uart_t *uart)
     return (uart->mcr & MCR_LOOP) ? 0 : uart_rx_capacity(uart) - uart->rx_count;
 }
 
+bool hw_uart_rx_irq_enabled(const hw_uart_t *uart)
+{
+    return (uart->ier & IER_RDA) != 0;
+}
+
 /* The divisor latches and the scratch register are undefined after reset on
  * the chip; the model clears them. */
 void hw_uart_init(hw_uart_t *uart, hw_uart_tx_fn *tx, hw_uart_irq_fn *irq_fn, void *ctx)

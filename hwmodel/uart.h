@@ -53,4 +53,7 @@ bool hw_uart_receive(hw_uart_t *uart, uint8_t byte);
  * guest drains it. */
 unsigned hw_uart_rx_room(const hw_uart_t *uart);
 
+/* A driver asked for an interrupt when data arrives (IER bit 0). */
+bool hw_uart_rx_irq_enabled(const hw_uart_t *uart);
+
 #endif

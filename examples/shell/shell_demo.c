@@ -29,6 +29,17 @@ static void idler(const ms_start_t *start)
     ms_exit(1);
 }
 
+/* Keeps the CPU busy for ever (a daemon: the run may end while it spins).
+ * On the host clock the console still gets its input meanwhile; on the
+ * virtual clock, which reads standard input only when the CPU idles, the
+ * shell would wait for ever. */
+static void spinner(const ms_start_t *start)
+{
+    (void)start;
+    for (;;)
+        ms_yield();
+}
+
 /* Host 10.0.0.2's echo service on port 7: prints each datagram and sends
  * it back. */
 static void udp_echo(const ms_start_t *start)
@@ -64,6 +75,8 @@ static const procman_program_t programs[] = {
     {.name = "shell", .entry = shell_main, .mem_kib = 64, .prio = 10, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "hello", .entry = hello, .mem_kib = 64, .prio = 5, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "idler", .entry = idler, .mem_kib = 64, .prio = 1, .policy = PROCMAN_LEAVE_DEAD},
+    {.name = "spinner", .entry = spinner, .mem_kib = 64, .prio = 1, .policy = PROCMAN_LEAVE_DEAD,
+     .flags = PROCMAN_F_DAEMON},
 };
 
 static const init_service_t boot[] = {

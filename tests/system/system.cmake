@@ -113,6 +113,15 @@ add_test(NAME system.shell_nasty_input
                  -P ${MS_SYS}/expect.cmake)
 set_tests_properties(system.shell_nasty_input PROPERTIES LABELS system)
 
+# On the host clock the console gets its input while the CPU is busy: a
+# spinner that never lets the CPU idle does not keep the shell from its
+# next lines (on the virtual clock input comes only when the CPU idles).
+add_test(NAME system.shell_busy_host_clock
+         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> "-DARGS=--clock=host;--trace=none;shell"
+                 -DINPUT=${MS_SYS}/shell_busy.input
+                 "-DEXPECT=spawned spinner;still here;shell: done, exit status 0" -P ${MS_SYS}/expect.cmake)
+set_tests_properties(system.shell_busy_host_clock PROPERTIES LABELS system TIMEOUT 60)
+
 # The random system call campaign: 100,000 calls at several seeds, each run
 # twice to check that a seed replays the same campaign.
 foreach(campaign "1;4;" "7;4;" "42;16;" "2026;4;--fastpath=off")

@@ -394,6 +394,21 @@ START_TEST(attach_refuses_a_taken_or_wrapping_range)
 }
 END_TEST
 
+/* The simulator feeds a busy machine's COM1 only once a driver wants the
+ * receive interrupt. */
+START_TEST(rx_irq_enabled_follows_ier_bit_0)
+{
+    ck_assert(!hw_uart_rx_irq_enabled(&uart)); /* after reset */
+    configure(0x07, 0x08);
+    outb(IER, 0x02); /* THRE only */
+    ck_assert(!hw_uart_rx_irq_enabled(&uart));
+    outb(IER, 0x03);
+    ck_assert(hw_uart_rx_irq_enabled(&uart));
+    outb(IER, 0x00);
+    ck_assert(!hw_uart_rx_irq_enabled(&uart));
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("uart");
@@ -420,6 +435,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, scratch_register_keeps_a_byte);
     tcase_add_test(tc, a_received_key_raises_irq4_as_vector_36);
     tcase_add_test(tc, attach_refuses_a_taken_or_wrapping_range);
+    tcase_add_test(tc, rx_irq_enabled_follows_ier_bit_0);
     suite_add_tcase(s, tc);
     return s;
 }

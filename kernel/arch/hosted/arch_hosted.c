@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -72,6 +73,7 @@ static struct {
 
 static void interrupt_vector(void *vector);
 static void sync_devices(void);
+static void poll_console(void);
 
 /* User code runs one trapped instruction at a time: on the step clock, the
  * CPU comes back when the PIT's next edge is due; for hosted_step(), after
@@ -118,8 +120,10 @@ void arch_return_to_user(arch_regs_t *regs)
         m.status = 0;
         hw_cpu_halt();
     }
-    if (m.clock.kind == HW_CLOCK_HOST)
+    if (m.clock.kind == HW_CLOCK_HOST) {
         sync_devices(); /* host time went on while the kernel ran */
+        poll_console();
+    }
     if (hw_pic_pending(&m.pc.pic))
         hw_cpu_restart(interrupt_vector, (void *)(uintptr_t)hw_pic_ack(&m.pc.pic));
     int one = m.step_frame == regs;
@@ -171,6 +175,20 @@ static int feed_console(void)
     for (ssize_t i = 0; i < n; i++)
         hw_uart_receive(&m.pc.uart, buf[i]);
     return 1;
+}
+
+/* On the host clock, keys come in real time, as on hardware: once a driver
+ * has enabled COM1's receive interrupt, COM1 takes what standard input has
+ * ready at every return to user mode, so a busy CPU does not keep the
+ * console from its input. (Before that, a real UART would lose the keys;
+ * here they wait. The virtual and step clocks read input only when idle,
+ * so that a run's trace does not depend on when the input arrives.) */
+static void poll_console(void)
+{
+    struct pollfd p = {.fd = m.cfg.console_in, .events = POLLIN};
+    if (m.cfg.console_in >= 0 && hw_uart_rx_irq_enabled(&m.pc.uart) && hw_uart_rx_room(&m.pc.uart) &&
+        poll(&p, 1, 0) == 1)
+        feed_console();
 }
 
 /* An alarm is due at until_ns: time goes on to it, and the PIT's IRQ 0

@@ -124,7 +124,7 @@ static void prober(const ms_start_t *start)
         {NET_BIND, 2, 2001, 0, 0, 0, MS_E_INVAL},                       /* wrong word count */
         {NET_RECVFROM, 1, own, 0, 0, 4, MS_E_INVAL},                    /* a payload where none belongs */
         {NET_BIND, 1, 70000, 0, 0, 0, MS_E_INVAL},                      /* port over 65535 */
-        {NET_BIND, 1, 2000, 0, 0, 0, MS_E_EXISTS},                      /* port taken */
+        {NET_BIND, 1, 9, 0, 0, 0, MS_E_EXISTS},                         /* port taken, by bob */
         {NET_SENDTO, 3, 99, HOST1, 7, 4, MS_E_BADHANDLE},               /* no such socket */
         {NET_SENDTO, 3, 0, HOST1, 7, 4, MS_E_BADHANDLE},                /* bob's socket, not ours */
         {NET_CLOSE, 1, 12345, 0, 0, 0, MS_E_BADHANDLE},                 /* no such socket */

@@ -182,8 +182,15 @@ static uint64_t do_bind(net_t *n, const net_request_t *rq, net_reply_t *rp)
     unsigned port = (unsigned)rq->w[0];
     if (rq->w[0] > 0xffffu)
         return MS_E_INVAL;
-    if (port != 0 && bound_to(n, port))
+    net_socket_t *held = port ? bound_to(n, port) : 0;
+    if (held && held->owner != rq->badge)
         return MS_E_EXISTS;
+    if (held) { /* the caller holds it already (a restarted client keeps its badge): the same socket */
+        rp->w[1] = (uint64_t)(held - n->sock);
+        rp->w[2] = held->port;
+        rp->nwords = 3;
+        return MS_OK;
+    }
     unsigned i = 0;
     while (i < NET_SOCKETS && n->sock[i].used)
         i++;

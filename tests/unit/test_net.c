@@ -284,6 +284,9 @@ START_TEST(limits_are_errors)
     uint8_t data[NET_PAYLOAD_MAX + 1] = {0};
     ck_assert_uint_eq(bind_port(net, 7, 1, &s), MS_OK);
     ck_assert_uint_eq(bind_port(net, 7, 2, &s), MS_E_EXISTS);
+    uint64_t again = s + 1;
+    ck_assert_uint_eq(bind_port(net, 7, 1, &again), MS_OK); /* its owner again: the same socket */
+    ck_assert_uint_eq(again, s);
     ck_assert_uint_eq(serve_on(net, NET_SENDTO, 3, s, HOST1, 7, data, NET_PAYLOAD_MAX + 1, 1).w[0], MS_E_RANGE);
     ck_assert_uint_eq(serve_on(net, NET_SENDTO, 3, s, HOST1, 7, data, NET_PAYLOAD_MAX, 1).w[0], MS_OK);
     for (unsigned i = 1; i < NET_SOCKETS_PER_CLIENT; i++)

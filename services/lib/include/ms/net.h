@@ -14,7 +14,9 @@
  * its identity: sockets belong to the badge that bound them, and a socket
  * number is only good for its owner.
  *   NET_BIND      w0 port (0: any free port from NET_EPHEMERAL): w1 the
- *                 socket, w2 its port. E_EXISTS (the port is bound),
+ *                 socket, w2 its port. A port the caller holds already
+ *                 gives its socket again (a restarted process keeps its
+ *                 badge); E_EXISTS (another client holds the port),
  *                 E_INVAL (port over 65535), E_FULL (NET_SOCKETS in all, or
  *                 NET_SOCKETS_PER_CLIENT for this client).
  *   NET_SENDTO    w0 socket, w1 destination address, w2 destination port,

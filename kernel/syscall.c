@@ -521,6 +521,14 @@ static int sys_alarm(thread_t *t, arch_regs_t *r)
     return alarm_set(K_CONTAINER_OF(e->obj, notification_t, obj), r->rsi, arch_time_ns() + r->rdx);
 }
 
+/* clock(): the time alarms count on, in ns since boot. */
+static int sys_clock(thread_t *t, arch_regs_t *r)
+{
+    (void)t;
+    r->rdi = arch_time_ns();
+    return MS_OK;
+}
+
 /* trace_net(src addr, src port, dst addr, dst port, length): see ms_abi.h. */
 static int sys_trace_net(thread_t *t, arch_regs_t *r)
 {
@@ -576,6 +584,7 @@ static syscall_fn *const table[MS_SYS_COUNT] = {
     [MS_SYS_TASK_STATUS] = sys_task_status,
     [MS_SYS_ALARM] = sys_alarm,
     [MS_SYS_TRACE_NET] = sys_trace_net,
+    [MS_SYS_CLOCK] = sys_clock,
 };
 
 static const char *const names[MS_SYS_COUNT] = {
@@ -615,6 +624,7 @@ static const char *const names[MS_SYS_COUNT] = {
     [MS_SYS_TASK_STATUS] = "task_status",
     [MS_SYS_ALARM] = "alarm",
     [MS_SYS_TRACE_NET] = "trace_net",
+    [MS_SYS_CLOCK] = "clock",
 };
 
 const char *syscall_name(uint64_t nr)

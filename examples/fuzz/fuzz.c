@@ -251,6 +251,7 @@ static const struct {
     {MS_SYS_MAP, 6},          {MS_SYS_UNMAP, 6},          {MS_SYS_PROTECT, 6},       {MS_SYS_MAP_WINDOW, 10},
     {MS_SYS_TASK_CREATE, 3},  {MS_SYS_HANDLE_GIVE, 8},    {MS_SYS_REPLY_SAVE, 20},   {MS_SYS_REPLY_WITH, 20},
     {MS_SYS_TASK_WATCH, 6},   {MS_SYS_TASK_STATUS, 6},    {MS_SYS_ALARM, 6},         {MS_SYS_TRACE_NET, 6},
+    {MS_SYS_CLOCK, 2},
     {FUZZ_RAISE, 3}, /* not a call: a CPU exception */
 };
 

@@ -74,6 +74,8 @@
  *  35  trace_net          rdi=source IPv4 address rsi=source port
  *                         rdx=destination address r10=destination port
  *                         r8=UDP payload length            -
+ *  36  clock              -                                rdi=the time in ns since boot
+ *                                                          (the clock alarms count on)
  *
  * Rights needed: send/try_send/call need MS_RIGHT_SEND on the endpoint, and
  * MS_RIGHT_GRANT too when a handle is transferred; recv/try_recv/reply_recv
@@ -212,6 +214,7 @@ enum ms_syscall {
     MS_SYS_TASK_STATUS = 33,
     MS_SYS_ALARM = 34,
     MS_SYS_TRACE_NET = 35,
+    MS_SYS_CLOCK = 36,
     MS_SYS_COUNT
 };
 
@@ -332,6 +335,8 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
         return handle | MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_NOMEM);
     case MS_SYS_TRACE_NET:
         return MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_RANGE);
+    case MS_SYS_CLOCK:
+        return MS_R(MS_OK);
     default:
         return MS_R(MS_E_NOSYS);
     }

@@ -133,7 +133,7 @@ START_TEST(every_call_and_error_has_a_name)
         "wait",         "poll",        "irq_bind",        "irq_ack",
         "map",          "unmap",       "protect",         "map_window",
         "task_create",  "handle_give", "reply_save",      "reply_with",
-        "task_watch",   "task_status", "alarm",           "trace_net",
+        "task_watch",   "task_status", "alarm",           "trace_net",     "clock",
     };
     for (unsigned nr = 0; nr < MS_SYS_COUNT; nr++)
         ck_assert_str_eq(syscall_name(nr), calls[nr]);
@@ -981,6 +981,23 @@ START_TEST(kill_ones_own_task)
 }
 END_TEST
 
+/* ---- clock ---- */
+
+START_TEST(clock_gives_the_time_alarms_count_on)
+{
+    fx_reset();
+    thread_t *t = running("c", 10);
+    arch_regs_t r = {.rdi = 12345};
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_CLOCK, r), MS_OK);
+    fake_arch_time = 7000;
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_CLOCK, r), MS_OK);
+    ck_assert_uint_eq(t->regs.rdi, 7000);
+    fake_arch_time = 12000;
+    ck_assert_uint_eq(fx_syscall(t, MS_SYS_CLOCK, r), MS_OK);
+    ck_assert_uint_eq(t->regs.rdi, 12000);
+}
+END_TEST
+
 /* ---- trace_net ---- */
 
 START_TEST(trace_net_records_a_packet_event)
@@ -1090,6 +1107,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, kill_a_thread_without_control);
     tcase_add_test(tc, kill_an_ended_task_does_nothing);
     tcase_add_test(tc, kill_ones_own_task);
+    tcase_add_test(tc, clock_gives_the_time_alarms_count_on);
     tcase_add_test(tc, trace_net_records_a_packet_event);
     tcase_add_test(tc, trace_net_checks_addresses_ports_and_length);
     suite_add_tcase(s, tc);

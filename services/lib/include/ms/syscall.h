@@ -349,6 +349,14 @@ static inline uint64_t ms_protect(ms_handle_t task, uintptr_t addr, uint64_t pag
 
 /* Records a net.packet trace event: a datagram from src_addr:src_port to
  * dst_addr:dst_port with len bytes of UDP payload (a network daemon's report). */
+/* The time in ns since boot, as alarms count it (simulated time hosted). */
+static inline uint64_t ms_clock(void)
+{
+    ms_sysregs_t r = {0};
+    ms_syscall(MS_SYS_CLOCK, &r);
+    return r.rdi;
+}
+
 static inline uint64_t ms_trace_net(uint32_t src_addr, uint16_t src_port, uint32_t dst_addr, uint16_t dst_port,
                                     uint64_t len)
 {

@@ -43,27 +43,28 @@
 #define OS_HOST1 NET_ADDR(10, 0, 0, 2)
 
 #define OS_DAEMON (PROCMAN_F_DAEMON)
-/* names, console, timer and fs (restarted up to 3 times). */
+/* names, console, timer and fs; a service that crashes 3 times in a
+ * second is left dead. */
 #define OS_PROGRAMS OS_PROGRAMS_BASE, OS_PROGRAM_FS(3)
 #define OS_PROGRAMS_BASE                                                                                            \
     {.name = "names", .entry = names_main, .mem_kib = 64, .prio = 50, .policy = PROCMAN_LEAVE_DEAD,                \
      .flags = OS_DAEMON | PROCMAN_F_NAMES},                                                                         \
         {.name = "console", .entry = console_main, .mem_kib = 64, .prio = 50, .policy = PROCMAN_RESTART,           \
-         .max_restarts = 3, .flags = OS_DAEMON},                                                                    \
+         .max_restarts = 3, .window_ms = 1000, .flags = OS_DAEMON},                                                 \
         {.name = "timer", .entry = timer_main, .mem_kib = 64, .prio = 45, .policy = PROCMAN_RESTART,               \
-         .max_restarts = 3, .flags = OS_DAEMON}
+         .max_restarts = 3, .window_ms = 1000, .flags = OS_DAEMON}
 
 /* The network daemons of the two hosts, net0 (OS_HOST0) and net1 (OS_HOST1). */
 #define OS_PROGRAMS_NET                                                                                             \
     {.name = "net0", .entry = net_main, .mem_kib = NET_MEM_KIB, .prio = 40, .policy = PROCMAN_RESTART,             \
-     .max_restarts = 3, .flags = OS_DAEMON},                                                                        \
+     .max_restarts = 3, .window_ms = 1000, .flags = OS_DAEMON},                                                     \
         {.name = "net1", .entry = net_main, .mem_kib = NET_MEM_KIB, .prio = 40, .policy = PROCMAN_RESTART,         \
-         .max_restarts = 3, .flags = OS_DAEMON}
+         .max_restarts = 3, .window_ms = 1000, .flags = OS_DAEMON}
 
-/* The file system daemon, restarted up to max times. */
+/* The file system daemon, restarted up to max times in a second. */
 #define OS_PROGRAM_FS(max)                                                                                          \
     {.name = "fs", .entry = fs_main, .mem_kib = 64, .prio = 40, .policy = PROCMAN_RESTART, .max_restarts = (max),  \
-     .flags = OS_DAEMON}
+     .window_ms = 1000, .flags = OS_DAEMON}
 
 #define OS_RECV_EP (MS_RIGHT_RECV | MS_RIGHT_SEND | MS_RIGHT_GRANT)
 #define OS_BOOT_NAMES                                                                                               \

@@ -153,7 +153,8 @@ static void ended(procman_t *pm, unsigned slot)
         state == MS_TASK_ALIVE)
         return;
     procman_end_t end;
-    procman_end_decide(&pm->core, slot, state, &end);
+    uint64_t now = pm->core.procs[slot].prog->window_ms ? ms_clock() : 0; /* only a window needs the time */
+    procman_end_decide(&pm->core, slot, state, now, &end);
     if (end.forget)
         forget_names(end.forget);
     int restarted = end.restart && start(pm, slot, task, end.reason, 0) == MS_OK;

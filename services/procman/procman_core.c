@@ -185,8 +185,6 @@ static void decide_request(procman_core_t *c, const procman_request_t *rq, char 
         act->w[0] =
             label >= PROCMAN_SPAWN && label <= PROCMAN_REFRESH && label != PROCMAN_EXITED ? MS_E_INVAL : MS_E_NOSYS;
     act->close_handle = rq->has_handle && act->step != PROCMAN_STEP_SPAWN && act->step != PROCMAN_STEP_GIVE;
-    if (label == PROCMAN_SPAWN && rq->words != 3 && rq->words != 4)
-        act->close_handle = 0; /* kept as before: the handle of a malformed spawn is not closed */
 }
 
 void procman_decide(procman_core_t *c, const procman_request_t *rq, char *out, procman_action_t *act)
@@ -285,18 +283,27 @@ int procman_watched(const procman_core_t *c, unsigned slot, ms_handle_t *task)
     return 1;
 }
 
-void procman_end_decide(procman_core_t *c, unsigned slot, uint64_t state, procman_end_t *end)
+void procman_end_decide(procman_core_t *c, unsigned slot, uint64_t state, uint64_t now_ns, procman_end_t *end)
 {
     procman_proc_t *p = &c->procs[slot];
+    uint64_t window_ns = (uint64_t)p->prog->window_ms * 1000000u;
+    if (window_ns && now_ns - p->window_start >= window_ns) { /* a new window */
+        p->window_start = now_ns;
+        p->window_restarts = 0;
+    }
     int crashed = state == MS_TASK_KILLED && !p->unwanted;
-    int wanted = p->prog->policy == PROCMAN_RESTART && p->restarts < p->prog->max_restarts;
+    int wanted = p->prog->policy == PROCMAN_RESTART && p->window_restarts < p->prog->max_restarts;
     *end = (procman_end_t){
         .forget = c->has_names && !(p->prog->flags & PROCMAN_F_NAMES) ? PROCMAN_NAMES_BADGE(p->pid) : 0,
         .restart = crashed && (wanted || p->forced),
         .reason = p->faulted ? MS_RESTART_EXCEPTION : MS_RESTART_KILLED,
     };
-    if (end->restart)
+    if (end->restart) {
         p->restarts++;
+        p->window_restarts += !p->forced; /* an operator's refresh is not a crash */
+    } else if (p->prog->flags & PROCMAN_F_NAMES) {
+        c->has_names = 0; /* nobody serves names any more: no call may wait for it */
+    }
 }
 
 ms_handle_t procman_settle_end(procman_core_t *c, unsigned slot, uint64_t state, uint64_t status, uint64_t reply[4])

@@ -31,7 +31,9 @@ typedef struct procman_proc {
     procman_give_t gives[PROCMAN_GIVES_MAX];
     unsigned ngives;
     uint64_t args[3];
-    uint32_t restarts;
+    uint32_t restarts;           /* in all, as LIST shows */
+    uint32_t window_restarts;    /* since window_start (ns): what the policy counts */
+    uint64_t window_start;
     uint64_t end_state, status; /* how it ended, once ENDED */
     ms_handle_t waiter;         /* a saved reply, or 0 */
 } procman_proc_t;
@@ -152,7 +154,9 @@ int procman_watched(const procman_core_t *c, unsigned slot, ms_handle_t *task);
 
 /* slot's watched task ended as state (MS_TASK_EXITED or MS_TASK_KILLED): restart it (counted) if it
  * was killed, not on request, and its policy allows or a PROCMAN_REFRESH forced it. */
-void procman_end_decide(procman_core_t *c, unsigned slot, uint64_t state, procman_end_t *end);
+/* now_ns: the clock (ms_clock), for the program's restart window. The end
+ * of the name server itself, not restarted, leaves procman without one. */
+void procman_end_decide(procman_core_t *c, unsigned slot, uint64_t state, uint64_t now_ns, procman_end_t *end);
 
 /* slot's process stays ended, as state with status: its saved waiter (0: none) gets reply[0..3]. */
 ms_handle_t procman_settle_end(procman_core_t *c, unsigned slot, uint64_t state, uint64_t status, uint64_t reply[4]);

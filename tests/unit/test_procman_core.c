@@ -36,6 +36,13 @@ static const procman_program_t programs[] = {
     {.name = "fifteen-letters", .entry = entry, .mem_kib = 256, .prio = 10, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "too-big", .entry = entry, .mem_kib = PROCMAN_MEM_KIB + 4, .prio = 10},
     {.name = "too-small", .entry = entry, .mem_kib = 36, .prio = 10}, /* 8 KiB + a 32 KiB stack do not fit */
+    {.name = "flaky",
+     .entry = entry,
+     .mem_kib = 64,
+     .prio = 10,
+     .policy = PROCMAN_RESTART,
+     .max_restarts = 2,
+     .window_ms = 100}, /* 2 restarts in any 100 ms */
 };
 #define NPROGRAMS (sizeof programs / sizeof programs[0])
 
@@ -127,7 +134,7 @@ static int end_of(unsigned slot, uint64_t state, uint64_t status, procman_end_t 
     ms_handle_t task = 0;
     ck_assert(procman_watched(&core, slot, &task));
     ck_assert_uint_eq(task, core.procs[slot].task);
-    procman_end_decide(&core, slot, state, end);
+    procman_end_decide(&core, slot, state, 0, end);
     *waiter = 0;
     if (end->restart) {
         started(slot, 0);
@@ -249,7 +256,7 @@ START_TEST(without_a_name_server_no_names_handle_is_planned_and_nothing_forgotte
     procman_plan(&core, slot, 0, &plan);
     ck_assert_uint_eq(plan.names_badge, 0);
     procman_end_t end;
-    procman_end_decide(&core, slot, MS_TASK_KILLED, &end);
+    procman_end_decide(&core, slot, MS_TASK_KILLED, 0, &end);
     ck_assert_uint_eq(end.forget, 0);
 }
 END_TEST
@@ -720,7 +727,7 @@ START_TEST(a_restart_that_fails_leaves_the_process_ended)
     ms_handle_t task;
     ck_assert(procman_watched(&core, slot, &task));
     procman_end_t end;
-    procman_end_decide(&core, slot, MS_TASK_KILLED, &end);
+    procman_end_decide(&core, slot, MS_TASK_KILLED, 0, &end);
     ck_assert_int_eq(end.restart, 1);
     procman_task_made(&core, slot, next_task++); /* the new task is made, then its equipment fails */
     procman_start_failed(&core, slot);
@@ -730,6 +737,77 @@ START_TEST(a_restart_that_fails_leaves_the_process_ended)
     ck_assert_uint_eq(reply[1], MS_TASK_KILLED);
     ck_assert_uint_eq(reply[3], 1); /* the attempt counts */
     ck_assert_str_eq(list(), "1 crasher ended 1\n");
+}
+END_TEST
+
+/* A crash of slot's process at now_ns; returns 1 if it was restarted. */
+static int crash_at(unsigned slot, uint64_t now_ns)
+{
+    procman_end_t end;
+    procman_end_decide(&core, slot, MS_TASK_KILLED, now_ns, &end);
+    if (end.restart) {
+        started(slot, 0);
+        return 1;
+    }
+    uint64_t reply[4];
+    procman_settle_end(&core, slot, MS_TASK_KILLED, (uint64_t)-1, reply);
+    return 0;
+}
+
+START_TEST(restarts_are_counted_in_the_programs_window)
+{
+    unsigned slot;
+    spawn_running("flaky", &slot);
+    const uint64_t ms = 1000000;
+    ck_assert_int_eq(crash_at(slot, 10 * ms), 1);
+    ck_assert_int_eq(crash_at(slot, 50 * ms), 1);  /* 2 in the window that began at 10 ms */
+    ck_assert_int_eq(crash_at(slot, 120 * ms), 1); /* 110 ms later: a new window */
+    ck_assert_int_eq(crash_at(slot, 130 * ms), 1);
+    ck_assert_int_eq(crash_at(slot, 140 * ms), 0); /* a third in 100 ms: left dead */
+    ck_assert_str_eq(list(), "1 flaky ended 4\n");
+}
+END_TEST
+
+START_TEST(a_refresh_does_not_count_against_the_window)
+{
+    unsigned slot;
+    uint32_t pid = spawn_running("flaky", &slot);
+    for (unsigned i = 0; i < 5; i++) {
+        ck_assert_int_eq(decide(req(PROCMAN_REFRESH, 1, pid, 0)).step, PROCMAN_STEP_REFRESH);
+        ck_assert_int_eq(crash_at(slot, i), 1);
+    }
+    ck_assert_int_eq(crash_at(slot, 10), 1); /* its own crashes still have their 2 */
+    ck_assert_int_eq(crash_at(slot, 20), 1);
+    ck_assert_int_eq(crash_at(slot, 30), 0);
+}
+END_TEST
+
+START_TEST(once_the_name_server_is_dead_for_good_nothing_waits_for_it)
+{
+    unsigned names, worker;
+    spawn_running("names", &names);
+    spawn_running("crasher", &worker);
+    decide(req(PROCMAN_KILL, 1, core.procs[names].pid, 0)); /* killed on request: not restarted */
+    ck_assert_int_eq(crash_at(names, 0), 0);
+    procman_end_t end;
+    procman_end_decide(&core, worker, MS_TASK_KILLED, 0, &end);
+    ck_assert_uint_eq(end.forget, 0); /* no NAMES_FORGET call that nobody would answer */
+    unsigned slot;
+    spawn_running("worker", &slot);
+    procman_plan_t plan;
+    procman_plan(&core, slot, 0, &plan);
+    ck_assert_uint_eq(plan.names_badge, 0); /* and no handle to a dead name server */
+}
+END_TEST
+
+START_TEST(a_malformed_spawn_closes_the_handle_it_carried)
+{
+    procman_request_t rq = with_handle(spawn_req("worker", 0, 0), SPAWN_HANDLE);
+    rq.words = 2;
+    procman_action_t act = decide(rq);
+    ck_assert_int_eq(act.step, PROCMAN_STEP_REPLY);
+    ck_assert_uint_eq(act.w[0], MS_E_INVAL);
+    ck_assert_int_eq(act.close_handle, 1);
 }
 END_TEST
 
@@ -975,6 +1053,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, a_restart_that_fails_leaves_the_process_ended);
     tcase_add_test(tc, the_name_server_is_not_told_of_its_own_end);
     tcase_add_test(tc, the_watcher_reports_only_table_slots_and_only_the_watcher_is_heard);
+    tcase_add_test(tc, restarts_are_counted_in_the_programs_window);
+    tcase_add_test(tc, a_refresh_does_not_count_against_the_window);
+    tcase_add_test(tc, once_the_name_server_is_dead_for_good_nothing_waits_for_it);
+    tcase_add_test(tc, a_malformed_spawn_closes_the_handle_it_carried);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("wait");

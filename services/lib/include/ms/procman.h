@@ -16,8 +16,9 @@
  * manager is the fault handler of every process it starts: a process that
  * raises an exception is killed, and one that dies other than by its own
  * exit is restarted according to its program's policy (as MINIX 3's
- * reincarnation server does): PROCMAN_RESTART up to max_restarts times,
- * PROCMAN_LEAVE_DEAD never. A restart keeps the process id.
+ * reincarnation server does): PROCMAN_RESTART up to max_restarts times in
+ * any window_ms (or in its whole life), then left dead; PROCMAN_LEAVE_DEAD
+ * never. A restart keeps the process id.
  *
  * Requests are calls; every reply has w0 = MS_OK or an error (ms/errors.h).
  *   PROCMAN_SPAWN   payload: the program's name; w0..w2: its arg[0..2];
@@ -66,8 +67,9 @@ typedef struct procman_program {
     uint32_t mem_kib; /* at most PROCMAN_MEM_KIB */
     uint8_t prio;
     uint8_t policy;
-    uint8_t max_restarts;
-    uint8_t flags; /* PROCMAN_F_* */
+    uint8_t max_restarts; /* PROCMAN_RESTART: at most this many restarts ... */
+    uint8_t flags;        /* PROCMAN_F_* */
+    uint32_t window_ms;   /* ... within this many ms (0: in its whole life); then it is left dead */
 } procman_program_t;
 
 #define PROCMAN_F_DAEMON 0x1u /* a server: the run may end while it waits */

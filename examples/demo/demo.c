@@ -48,6 +48,14 @@ static uint64_t show(client_t *c, uint64_t fd, const char *prefix)
     return err;
 }
 
+/* Ends the program: status 0, or 1 with the error said. */
+static void finish(const ms_start_t *start, uint64_t err)
+{
+    if (err != MS_OK)
+        ms_printf("%s: failed: %s\n", start->name, ms_error_name(err));
+    ms_exit(err == MS_OK ? 0 : 1);
+}
+
 static void writer(const ms_start_t *start)
 {
     ms_names_t n = ms_names_of(start);
@@ -71,78 +79,66 @@ static void writer(const ms_start_t *start)
         say(&c, line);
         err = show(&c, fd, "");
     }
-    if (err != MS_OK)
-        ms_printf("%s: failed: %s\n", start->name, ms_error_name(err));
-    ms_exit(err == MS_OK ? 0 : 1);
+    finish(start, err);
 }
 
-/* A host's network daemon, found by name, and the console. */
-static uint64_t find_host(const ms_start_t *start, const char *path, ms_net_t *net, ms_console_t *con)
+/* One end of the ping: a socket on a host (found by name) and the console. */
+typedef struct peer {
+    ms_net_t net;
+    ms_console_t con;
+    uint64_t sock;
+} peer_t;
+
+static uint64_t open_peer(const ms_start_t *start, const char *host_path, uint16_t port, peer_t *p)
 {
     ms_names_t n = ms_names_of(start);
-    *net = (ms_net_t){.ipc_buffer = n.ipc_buffer};
-    *con = (ms_console_t){.ipc_buffer = n.ipc_buffer};
-    uint64_t err = ms_names_lookup(&n, path, &net->ep);
-    return err == MS_OK ? ms_names_lookup(&n, CONSOLE_PATH, &con->ep) : err;
+    *p = (peer_t){.net = {.ipc_buffer = n.ipc_buffer}, .con = {.ipc_buffer = n.ipc_buffer}};
+    uint64_t err = ms_names_lookup(&n, host_path, &p->net.ep);
+    if (err == MS_OK)
+        err = ms_names_lookup(&n, CONSOLE_PATH, &p->con.ep);
+    return err == MS_OK ? ms_net_bind(&p->net, port, &p->sock, 0) : err;
 }
 
-static void report(const ms_console_t *con, const char *who, const char *what, uint32_t addr, uint16_t port)
+/* Waits for a datagram and prints it on the console with its source. */
+static uint64_t receive(const ms_start_t *start, peer_t *p, uint32_t *addr, uint16_t *port)
 {
-    char line[96];
-    int n = rt_snprintf(line, sizeof line, "%s: \"%s\" from %u.%u.%u.%u:%u\n", who, what, addr >> 24,
-                        (addr >> 16) & 0xffu, (addr >> 8) & 0xffu, addr & 0xffu, port);
-    ms_console_write(con, line, (unsigned)n);
+    char text[16], line[96];
+    unsigned got = 0;
+    uint64_t err = ms_net_recvfrom(&p->net, p->sock, text, sizeof text - 1, &got, addr, port);
+    if (err != MS_OK)
+        return err;
+    text[got] = '\0';
+    int n = rt_snprintf(line, sizeof line, "%s: \"%s\" from %u.%u.%u.%u:%u\n", start->name, text, *addr >> 24,
+                        (*addr >> 16) & 0xffu, (*addr >> 8) & 0xffu, *addr & 0xffu, *port);
+    return ms_console_write(&p->con, line, (unsigned)n);
 }
 
 /* Host 10.0.0.2: answers one datagram on port 7 with "pong". */
 static void ponger(const ms_start_t *start)
 {
-    ms_net_t net;
-    ms_console_t con;
-    uint64_t sock = 0;
-    char text[16];
-    unsigned got = 0;
+    peer_t p;
     uint32_t addr = 0;
     uint16_t port = 0;
-    uint64_t err = find_host(start, OS_NET1_PATH, &net, &con);
+    uint64_t err = open_peer(start, OS_NET1_PATH, 7, &p);
     if (err == MS_OK)
-        err = ms_net_bind(&net, 7, &sock, 0);
+        err = receive(start, &p, &addr, &port);
     if (err == MS_OK)
-        err = ms_net_recvfrom(&net, sock, text, sizeof text - 1, &got, &addr, &port);
-    if (err == MS_OK) {
-        text[got] = '\0';
-        report(&con, start->name, text, addr, port);
-        err = ms_net_sendto(&net, sock, addr, port, "pong", 4);
-    }
-    if (err != MS_OK)
-        ms_printf("%s: failed: %s\n", start->name, ms_error_name(err));
-    ms_exit(err == MS_OK ? 0 : 1);
+        err = ms_net_sendto(&p.net, p.sock, addr, port, "pong", 4);
+    finish(start, err);
 }
 
 /* Host 10.0.0.1: "ping" to 10.0.0.2:7, and the answer. */
 static void pinger(const ms_start_t *start)
 {
-    ms_net_t net;
-    ms_console_t con;
-    uint64_t sock = 0;
-    char text[16];
-    unsigned got = 0;
+    peer_t p;
     uint32_t addr = 0;
     uint16_t port = 0;
-    uint64_t err = find_host(start, OS_NET0_PATH, &net, &con);
+    uint64_t err = open_peer(start, OS_NET0_PATH, 0, &p);
     if (err == MS_OK)
-        err = ms_net_bind(&net, 0, &sock, 0);
+        err = ms_net_sendto(&p.net, p.sock, OS_HOST1, 7, "ping", 4);
     if (err == MS_OK)
-        err = ms_net_sendto(&net, sock, OS_HOST1, 7, "ping", 4);
-    if (err == MS_OK)
-        err = ms_net_recvfrom(&net, sock, text, sizeof text - 1, &got, &addr, &port);
-    if (err == MS_OK) {
-        text[got] = '\0';
-        report(&con, start->name, text, addr, port);
-    }
-    if (err != MS_OK)
-        ms_printf("%s: failed: %s\n", start->name, ms_error_name(err));
-    ms_exit(err == MS_OK ? 0 : 1);
+        err = receive(start, &p, &addr, &port);
+    finish(start, err);
 }
 
 static const procman_program_t programs[] = {

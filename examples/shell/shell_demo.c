@@ -12,7 +12,7 @@
 
 static void hello(const ms_start_t *start)
 {
-    ms_printf("%s: hello from pid %lu\n", start->name, (unsigned long)start->arg[3]);
+    ms_printf("%s: hello from pid %lu\n", start->name, (unsigned long)PROCMAN_PID(start));
     ms_exit(0);
 }
 

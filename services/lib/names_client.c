@@ -53,8 +53,8 @@ ms_names_t ms_names_of(const ms_start_t *start)
 
 uint64_t ms_names_publish(const ms_start_t *start, const char *path, ms_handle_t ep)
 {
-    if (!start->arg[3])
-        return MS_OK; /* not a process: its arg[3] would be its pid */
+    if (!PROCMAN_PID(start))
+        return MS_OK; /* a boot manifest's task: no process manager gave it a name server */
     ms_names_t n = ms_names_of(start);
     return ms_names_register(&n, path, ep, MS_RIGHT_SEND);
 }

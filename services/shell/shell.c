@@ -318,7 +318,7 @@ static uint64_t find_services(shell_t *sh, const ms_start_t *start)
 {
     static const char *const paths[] = {CONSOLE_PATH, FS_PATH, INIT_PROCMAN_PATH};
     ms_handle_t *slots[] = {&sh->con.ep, &sh->fs.ep, &sh->procman};
-    if (!start->arg[3])
+    if (!PROCMAN_PID(start))
         return MS_OK;
     ms_names_t n = ms_names_of(start);
     sh->fs.names = n.ep;

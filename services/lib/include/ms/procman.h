@@ -101,6 +101,9 @@ typedef struct procman_program {
 #define PROCMAN_H_NAMES 5u
 #define PROCMAN_H_NAMES_ADMIN 6u
 #define PROCMAN_NAMES_BADGE(pid) (0x1000u + (pid))
+/* A process's pid: its start block's arg[3]; 0 for a boot manifest's task
+ * (which no process manager started). */
+#define PROCMAN_PID(start) ((start)->arg[3])
 /* The slots of a process's table that procman fills. */
 #define PROCMAN_SLOT_GIVEN 1u
 #define PROCMAN_SLOT_NAMES 15u

@@ -52,8 +52,8 @@ set(MS_USERLIB_SOURCES services/lib/print.c services/lib/errors.c services/lib/n
   services/fs/fs.c services/fs/fs_core.c services/init/init.c services/lib/fs_client.c
   services/net/net.c services/net/net_core.c services/lib/net_client.c
   services/shell/shell.c
-  services/pager/pager.c services/names/names.c services/names/names_core.c services/procman/procman.c
-  services/procman/procman_core.c)
+  services/pager/pager.c services/pager/pager_core.c services/names/names.c services/names/names_core.c
+  services/procman/procman.c services/procman/procman_core.c)
 
 # The scenario programs and their boot manifests (user code).
 set(MS_EXAMPLE_SOURCES

@@ -26,6 +26,7 @@ static pager_request_t request_of(const pager_t *p, const ms_msg_t *m)
 {
     return (pager_request_t){
         .label = ms_info_label(m->info),
+        .words = ms_info_words(m->info),
         .payload = ms_info_payload(m->info),
         .w = {m->w[0], m->w[1], m->w[2]},
         .badge = m->badge,

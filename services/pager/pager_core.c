@@ -377,12 +377,12 @@ void pager_decide(pager_core_t *p, const pager_request_t *rq, pager_step_t *step
         decide_fault(p, rq, step);
     else if (!is_client(p, rq->badge))
         reply(p, MS_E_INVAL, step);
-    else if (rq->label == PAGER_ALLOC)
+    else if (rq->label == PAGER_ALLOC && rq->words == 2 && rq->payload == 0)
         decide_alloc(p, rq->w[0], rq->w[1], step);
-    else if (rq->label == PAGER_FORK)
+    else if (rq->label == PAGER_FORK && rq->words == 1)
         decide_fork(p, rq, step);
-    else
-        reply(p, MS_E_INVAL, step);
+    else /* a known label with the wrong words or payload, or an unknown one */
+        reply(p, rq->label == PAGER_ALLOC || rq->label == PAGER_FORK ? MS_E_INVAL : MS_E_NOSYS, step);
 }
 
 /* A not-present fault's fresh page: the task runs on if it was mapped. */

@@ -80,7 +80,7 @@ typedef struct pager_step {
 /* One request as it arrived; data holds its payload (payload bytes, from the IPC buffer). */
 typedef struct pager_request {
     uint32_t label;
-    unsigned payload;
+    unsigned words, payload;
     uint64_t w[3];
     uint64_t badge;
     int has_handle;

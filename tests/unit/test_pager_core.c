@@ -43,7 +43,7 @@ static pager_request_t fault_at(uint64_t badge, uint64_t error, uint64_t addr)
 
 static pager_request_t alloc_req(uint64_t addr, uint64_t pages)
 {
-    return (pager_request_t){.label = PAGER_ALLOC, .w = {addr, pages}, .badge = 1};
+    return (pager_request_t){.label = PAGER_ALLOC, .words = 2, .w = {addr, pages}, .badge = 1};
 }
 
 /* A fork from the client with badge, of a child at prio running ENTRY, carrying SENT if has_handle. */
@@ -52,6 +52,7 @@ static pager_request_t fork_req(uint64_t badge, uint8_t prio, int has_handle)
     for (unsigned i = 0; i < sizeof entry_bytes; i++)
         entry_bytes[i] = (uint8_t)(ENTRY >> (8 * i));
     return (pager_request_t){.label = PAGER_FORK,
+                             .words = 1,
                              .payload = sizeof entry_bytes,
                              .w = {prio},
                              .badge = badge,
@@ -553,7 +554,9 @@ START_TEST(a_child_is_paged_in_its_own_right)
     ck_assert_uint_eq(run(fault_at(2, NOT_PRESENT_WRITE, HEAP_LO + 9 * PAGE)), MS_FAULT_RESUME);
     ASSERT_MAP(0, child, HEAP_LO + 9 * PAGE, 6, RW);
     ASSERT_KILLED(fault_at(2, NOT_PRESENT_WRITE, STACK_LO - 1));
-    ck_assert_uint_eq(run((pager_request_t){.label = PAGER_ALLOC, .w = {HEAP_LO + 20 * PAGE, 1}, .badge = 2}), MS_OK);
+    pager_request_t child_alloc = alloc_req(HEAP_LO + 20 * PAGE, 1);
+    child_alloc.badge = 2;
+    ck_assert_uint_eq(run(child_alloc), MS_OK);
     ASSERT_MAP(0, child, HEAP_LO + 20 * PAGE, 7, RW);
     /* The parent's page at the same address is not the child's. */
     ASSERT_KILLED(fault_at(1, PROTECTION_WRITE, HEAP_LO + 9 * PAGE));
@@ -648,16 +651,35 @@ START_TEST(requests_from_a_badge_that_is_no_clients_are_invalid)
 }
 END_TEST
 
-START_TEST(unknown_labels_are_invalid)
+START_TEST(unknown_labels_are_nosys)
 {
     const uint32_t labels[] = {0, 1, PAGER_ALLOC - 1, PAGER_FORK + 1, 0x9a6e0003u, UINT32_MAX};
     for (unsigned i = 0; i < sizeof labels / sizeof labels[0]; i++) {
         pager_request_t rq = alloc_req(HEAP_LO, 1);
         rq.label = labels[i];
-        ck_assert_uint_eq(run(rq), MS_E_INVAL);
+        ck_assert_uint_eq(run(rq), MS_E_NOSYS);
         ck_assert_uint_eq(last.n, 0);
     }
     ck_assert_uint_eq(core.next_frame, 0);
+}
+END_TEST
+
+START_TEST(known_labels_with_the_wrong_words_or_payload_are_invalid)
+{
+    pager_request_t rq = alloc_req(HEAP_LO, 1);
+    rq.words = 1;
+    ck_assert_uint_eq(run(rq), MS_E_INVAL);
+    rq.words = 3;
+    ck_assert_uint_eq(run(rq), MS_E_INVAL);
+    rq = alloc_req(HEAP_LO, 1);
+    rq.payload = 8;
+    ck_assert_uint_eq(run(rq), MS_E_INVAL);
+    rq = fork_req(1, 5, 0);
+    rq.words = 0;
+    ck_assert_uint_eq(run(rq), MS_E_INVAL);
+    ck_assert_uint_eq(last.n, 0);
+    ck_assert_uint_eq(core.next_frame, 0); /* nothing was mapped */
+    ck_assert_uint_eq(core.nclients, 1);   /* nothing was forked */
 }
 END_TEST
 
@@ -770,7 +792,8 @@ static Suite *make_suite(void)
     tcase_add_test(requests, a_thread_that_cannot_be_made_ends_the_fork);
     tcase_add_test(requests, a_child_is_paged_in_its_own_right);
     tcase_add_test(requests, requests_from_a_badge_that_is_no_clients_are_invalid);
-    tcase_add_test(requests, unknown_labels_are_invalid);
+    tcase_add_test(requests, unknown_labels_are_nosys);
+    tcase_add_test(requests, known_labels_with_the_wrong_words_or_payload_are_invalid);
     tcase_add_test(requests, a_step_reported_after_the_reply_changes_nothing);
     suite_add_tcase(s, requests);
     TCase *limits = tcase_create("limits");

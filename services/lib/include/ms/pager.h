@@ -45,6 +45,10 @@
  *                stack range, where
  *                h is the child's copy (send right) of the handle sent, or
  *                0. Reply w0 MS_OK or the error of the step that failed.
+ *   anything else MS_E_NOSYS; PAGER_ALLOC with other than two words or
+ *                with a payload, PAGER_FORK with other than one word:
+ *                MS_E_INVAL; any request from a badge that is not a
+ *                client's: MS_E_INVAL.
  */
 #define PAGER_ALLOC 0x9a6e0001u
 #define PAGER_FORK 0x9a6e0002u

@@ -94,6 +94,8 @@ static void serve(pager_t *p, ms_msg_t *m)
         uint64_t err = carry_out(p, &step, &made);
         pager_step_done(&p->core, err, made, &step);
     }
+    if (rq.has_handle && !p->core.job.sent_closed)
+        ms_handle_close(rq.handle); /* a handle no fork step gave on and closed */
     *m = (ms_msg_t){.info = ms_info(0, 2, 0, 0), .w = {step.w0, 0}};
 }
 

@@ -355,6 +355,7 @@ static void fork_done(pager_core_t *p, uint64_t err, ms_handle_t made, pager_ste
     } else if (p->job.stage == STAGE_FORK_GIVE) { /* the handle sent is closed even if giving it failed */
         p->job.err = err;
         p->job.made = err == MS_OK ? made : 0;
+        p->job.sent_closed = 1;
         next(p, STAGE_FORK_CLOSE_SENT, (pager_step_t){.op = PAGER_OP_CLOSE, .handle = p->job.sent}, out);
     } else if (p->job.stage == STAGE_FORK_CLOSE_SENT) {
         if (p->job.err != MS_OK)

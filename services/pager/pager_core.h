@@ -104,6 +104,7 @@ typedef struct pager_job {
     uint8_t prio;          /* FORK: the child's priority */
     int has_handle;        /* FORK: a handle came with it */
     ms_handle_t sent;      /* FORK: that handle */
+    int sent_closed;       /* the core closed it (a CLOSE step), given or not */
     ms_handle_t made;      /* FORK: the child's fault endpoint, then the child's copy of the handle sent */
 } pager_job_t;
 

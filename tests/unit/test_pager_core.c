@@ -305,6 +305,7 @@ START_TEST(a_fork_makes_a_child_that_shares_the_heap_and_runs_at_the_entry)
 {
     touch_two_heap_pages_and_the_stack();
     ck_assert_uint_eq(run(fork_req(1, 5, 1)), MS_OK);
+    ck_assert_int_eq(core.job.sent_closed, 1); /* given to the child, then closed by a step */
     ck_assert_uint_eq(last.n, 14);
     ASSERT_OP(0, PAGER_OP_TASK_CREATE);
     ck_assert_uint_eq(last.steps[0].va, BASE);
@@ -449,6 +450,7 @@ START_TEST(a_fork_whose_task_cannot_be_made_adds_no_client)
     ck_assert_uint_eq(run(fork_req(1, 5, 1)), MS_E_NOMEM);
     ck_assert_uint_eq(last.n, 1);
     ck_assert_uint_eq(core.nclients, 1);
+    ck_assert_int_eq(core.job.sent_closed, 0); /* the handle sent is the IPC loop's to close */
     ASSERT_KILLED(fault_at(2, NOT_PRESENT_WRITE, HEAP_LO));
 }
 END_TEST

@@ -22,6 +22,10 @@ static void line_done(console_core_t *c)
 
 void console_take(console_core_t *c, char ch)
 {
+    int lf_after_cr = c->after_cr && ch == '\n';
+    c->after_cr = ch == '\r';
+    if (lf_after_cr)
+        return; /* CR LF, as a terminal sends it, is one line end */
     if (ch == '\r' || ch == '\n')
         line_done(c);
     else if (ch == 0x08 || ch == 0x7f)

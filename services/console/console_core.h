@@ -15,6 +15,7 @@ typedef struct console_core {
     unsigned first, count; /* the queue of whole lines */
     char partial[CONSOLE_LINE_MAX];
     unsigned plen;
+    int after_cr;       /* the last byte ended a line with CR: an LF now is part of that end */
     ms_handle_t reader; /* a saved read, or 0 */
 } console_core_t;
 

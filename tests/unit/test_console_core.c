@@ -63,10 +63,13 @@ START_TEST(cr_and_lf_each_end_a_line)
     ck_assert_uint_eq(console_lines_waiting(&core), 2);
     ck_assert_str_eq(read_line(), "one");
     ck_assert_str_eq(read_line(), "two");
-    /* CR LF is two line ends: an empty line follows. */
-    type("three\r\n");
-    ck_assert_uint_eq(console_lines_waiting(&core), 2);
+    /* CR LF is one line end, as a serial terminal sends it; LF CR and CR CR are two. */
+    type("three\r\nfour\n\rfive\r\r");
+    ck_assert_uint_eq(console_lines_waiting(&core), 5);
     ck_assert_str_eq(read_line(), "three");
+    ck_assert_str_eq(read_line(), "four");
+    ck_assert_str_eq(read_line(), "");
+    ck_assert_str_eq(read_line(), "five");
     ck_assert_str_eq(read_line(), "");
 }
 END_TEST

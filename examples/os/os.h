@@ -121,7 +121,7 @@
                      {.slot = OS_INIT_FS_STATE, .type = MS_OBJ_FRAMES, .index = OS_FRAMES_FS,                       \
                       .rights = MS_RIGHT_READ | MS_RIGHT_WRITE}}},                                                  \
         {.name = "procman", .entry = procman_main, .prio = 60, .daemon = 1,                                         \
-         .arg = {(uint64_t)(uintptr_t)(programs), (m), 60},                                                         \
+         .arg = {(uint64_t)(uintptr_t)(programs), (m), 60, PROCMAN_KNOWS_INIT},                                     \
          .handles = {{.slot = PROCMAN_H_ENDPOINT, .type = MS_OBJ_ENDPOINT, .index = OS_EP_PROCMAN,                  \
                       .rights = MS_RIGHT_RECV | MS_RIGHT_GRANT},                                                    \
                      {.slot = PROCMAN_H_FRAMES, .type = MS_OBJ_FRAMES, .index = 0,                                  \
@@ -131,7 +131,8 @@
                      {.slot = PROCMAN_H_NAMES, .type = MS_OBJ_ENDPOINT, .index = OS_EP_NAMES,                       \
                       .rights = MS_RIGHT_SEND | MS_RIGHT_GRANT},                                                    \
                      {.slot = PROCMAN_H_NAMES_ADMIN, .type = MS_OBJ_ENDPOINT, .index = OS_EP_NAMES,                 \
-                      .rights = MS_RIGHT_SEND | MS_RIGHT_GRANT, .badge = NAMES_ADMIN}}},                            \
+                      .rights = MS_RIGHT_SEND | MS_RIGHT_GRANT, .badge = NAMES_ADMIN},                              \
+                     {.slot = PROCMAN_H_INIT, .type = MS_OBJ_TASK, .index = 0, .rights = 0}}},                     \
     }
 
 #endif

@@ -27,6 +27,7 @@ typedef struct procman {
     uintptr_t scratch; /* where procman maps a process's memory to prepare it */
     uint64_t seed;
     char *ipc_buffer;
+    int knows_init; /* PROCMAN_H_INIT is init's task */
 } procman_t;
 
 static procman_request_t request_of(const ms_msg_t *m, const char *ipc_buffer)
@@ -238,6 +239,11 @@ static void serve(procman_t *pm, ms_msg_t *m, int *deferred)
 {
     procman_request_t rq = request_of(m, pm->ipc_buffer);
     procman_action_t act;
+    uint64_t state = MS_TASK_KILLED, status;
+    if (rq.label == PROCMAN_LIST && pm->knows_init) { /* how init is, for the list */
+        ms_task_status(PROCMAN_H_INIT, &state, &status);
+        procman_init_state(&pm->core, state);
+    }
     procman_decide(&pm->core, &rq, pm->ipc_buffer, &act);
     uint64_t err = perform(pm, &act, rq.handle, deferred);
     if (act.close_handle)
@@ -282,6 +288,7 @@ void procman_main(const ms_start_t *start)
         .scratch = start->mem_base + MS_USER_TASK_STRIDE / 2,
         .seed = start->seed,
         .ipc_buffer = (char *)(uintptr_t)start->ipc_buffer,
+        .knows_init = (start->arg[3] & PROCMAN_KNOWS_INIT) != 0,
     };
     uint64_t type = 0, rights, badge;
     int has_names = ms_handle_info(PROCMAN_H_NAMES, &type, &rights, &badge) == MS_OK && type == MS_OBJ_ENDPOINT;

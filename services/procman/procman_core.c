@@ -321,10 +321,19 @@ ms_handle_t procman_settle_end(procman_core_t *c, unsigned slot, uint64_t state,
     return waiter;
 }
 
+void procman_init_state(procman_core_t *c, uint64_t state)
+{
+    c->knows_init = 1;
+    c->init_state = state;
+}
+
 unsigned procman_list(const procman_core_t *c, char *out)
 {
     static const char *const states[] = {"free", "held", "running", "ended"};
-    unsigned n = 0;
+    unsigned n = (unsigned)rt_snprintf(out, MS_MSG_PAYLOAD_MAX, "- procman running 0\n");
+    if (c->knows_init)
+        n += (unsigned)rt_snprintf(out + n, MS_MSG_PAYLOAD_MAX - n, "- init %s 0\n",
+                                   c->init_state == MS_TASK_ALIVE ? "running" : "ended");
     for (unsigned i = 0; i < PROCMAN_MAX && n < MS_MSG_PAYLOAD_MAX - 64; i++) {
         const procman_proc_t *p = &c->procs[i];
         if (p->state == PROCMAN_PROC_FREE)

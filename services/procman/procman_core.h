@@ -42,6 +42,8 @@ typedef struct procman_core {
     const procman_program_t *programs;
     unsigned nprograms;
     int has_names; /* handles 5 and 6 reach a name server */
+    int knows_init;   /* LIST shows init, whose state is init_state */
+    uint64_t init_state; /* MS_TASK_ALIVE, _EXITED or _KILLED */
     uint32_t next_pid;
     procman_proc_t procs[PROCMAN_MAX];
 } procman_core_t;
@@ -163,5 +165,8 @@ ms_handle_t procman_settle_end(procman_core_t *c, unsigned slot, uint64_t state,
 
 /* The LIST text into out: "pid name state restarts\n" per process. Returns its length. */
 unsigned procman_list(const procman_core_t *c, char *out);
+/* LIST shows init too, in state (MS_TASK_*), which the IPC loop refreshes
+ * before each LIST. */
+void procman_init_state(procman_core_t *c, uint64_t state);
 
 #endif

@@ -158,7 +158,8 @@ static procman_action_t wait_for(uint32_t pid)
     return decide(req(PROCMAN_WAIT, 1, pid, 0));
 }
 
-static const char *list(void)
+/* LIST's whole text. */
+static const char *list_all(void)
 {
     procman_action_t act = decide(req(PROCMAN_LIST, 0, 0, 0));
     ck_assert_int_eq(act.step, PROCMAN_STEP_REPLY);
@@ -166,6 +167,15 @@ static const char *list(void)
     ck_assert_uint_le(act.reply_len, MS_MSG_PAYLOAD_MAX);
     out[act.reply_len] = '\0';
     return out;
+}
+
+/* LIST's processes: its lines after those of the boot tasks ("- name ..."). */
+static const char *list(void)
+{
+    const char *text = list_all();
+    while (text[0] == '-' && strchr(text, '\n'))
+        text = strchr(text, '\n') + 1;
+    return text;
 }
 
 static void setup(void)
@@ -947,6 +957,17 @@ START_TEST(list_has_a_line_per_process_in_slot_order)
 }
 END_TEST
 
+START_TEST(list_starts_with_the_boot_tasks_it_knows)
+{
+    spawn_running("worker", NULL);
+    ck_assert_str_eq(list_all(), "- procman running 0\n1 worker running 0\n");
+    procman_init_state(&core, MS_TASK_ALIVE);
+    ck_assert_str_eq(list_all(), "- procman running 0\n- init running 0\n1 worker running 0\n");
+    procman_init_state(&core, MS_TASK_EXITED);
+    ck_assert_str_eq(list_all(), "- procman running 0\n- init ended 0\n1 worker running 0\n");
+}
+END_TEST
+
 START_TEST(list_of_a_full_table_has_every_process)
 {
     for (unsigned i = 0; i < PROCMAN_MAX; i++)
@@ -1071,6 +1092,7 @@ static Suite *make_suite(void)
     tc = tcase_create("list_and_malformed");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, list_has_a_line_per_process_in_slot_order);
+    tcase_add_test(tc, list_starts_with_the_boot_tasks_it_knows);
     tcase_add_test(tc, list_of_a_full_table_has_every_process);
     tcase_add_test(tc, wrong_word_counts_and_payloads_are_invalid_and_handles_closed);
     tcase_add_test(tc, unknown_labels_are_nosys_and_a_handle_they_carry_is_closed);

@@ -45,7 +45,10 @@
  *                   waiter per process (E_BUSY). E_NOTFOUND.
  *   PROCMAN_KILL    w0 pid: ends it (no restart). E_NOTFOUND.
  *   PROCMAN_LIST    the reply's payload: one line per process,
- *                   "pid name state restarts\n".
+ *                   "pid name state restarts\n", after a line for each
+ *                   boot manifest task it knows, with "-" for a pid: itself
+ *                   and, given init's task (arg[3] PROCMAN_KNOWS_INIT),
+ *                   init.
  *   anything else   E_NOSYS; a wrong word count or payload: E_INVAL.
  */
 #define PROCMAN_SPAWN 0x70720001u
@@ -100,6 +103,10 @@ typedef struct procman_program {
 #define PROCMAN_H_SEND 4u
 #define PROCMAN_H_NAMES 5u
 #define PROCMAN_H_NAMES_ADMIN 6u
+/* With arg[3] PROCMAN_KNOWS_INIT: 7 the task of init (no rights needed:
+ * LIST shows whether it runs). */
+#define PROCMAN_H_INIT 7u
+#define PROCMAN_KNOWS_INIT 1u
 #define PROCMAN_NAMES_BADGE(pid) (0x1000u + (pid))
 /* A process's pid: its start block's arg[3]; 0 for a boot manifest's task
  * (which no process manager started). */

@@ -24,7 +24,8 @@
 /* The vector registers a system call left are the ABI's to clobber, but
  * they must not carry one thread's data to another: zeroed when the CPU
  * returns to a different thread than the one that entered. (The x87 data
- * registers are not: user code here does its floating point in SSE.) */
+ * registers are cleared when the address space changes: clear_x87() in
+ * kernel/arch/hosted/arch_hosted.c.) */
 .macro CLEAR_XMM
     pxor %xmm0, %xmm0
     pxor %xmm1, %xmm1

@@ -4,13 +4,14 @@
  * the victim's buffer, writing it, reading the kernel's memory (the x86-64
  * kernel's base address), and reading a page of the user window that nobody
  * mapped. Each attempt is a #PF; no attacker has a pager, so each is killed.
- * A fifth attacker looks instead at its vector registers when its receive
- * returns, right after the victim entered the kernel with a secret in all
- * sixteen: it must find none of it. The victim then checks its buffer and
+ * A fifth attacker looks instead at its vector and x87 registers when its
+ * receive returns, right after the victim entered the kernel with a secret
+ * in all sixteen vector and eight x87 registers: it must find none of it. The victim then checks its buffer and
  * prints "victim intact".
  */
 #include "ms/print.h"
 #include "ms/syscall.h"
+#include "rt.h"
 #include "scenarios.h"
 
 #define H_CHANNEL 1
@@ -26,11 +27,13 @@ enum { READ_VICTIM, WRITE_VICTIM, READ_KERNEL, READ_UNMAPPED, READ_VECTORS };
     "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",      \
         "xmm13", "xmm14", "xmm15"
 
-/* send with one word (addr), every vector register holding SECRET as the
- * kernel is entered: one asm, so that no compiled code touches them between. */
+/* send with one word (addr), every vector register holding SECRET and every
+ * x87 register SECRET as a number, as the kernel is entered: one asm, so
+ * that no compiled code touches them between. */
 static uint64_t send_with_secret_in_vectors(ms_handle_t ep, uint64_t addr)
 {
     uint64_t info = ms_info(1, 1, 0, 0); /* before the register variables: no call may come between */
+    uint64_t secret = SECRET;
     register uint64_t rax __asm__("rax") = MS_SYS_SEND;
     register uint64_t rdi __asm__("rdi") = ep;
     register uint64_t rsi __asm__("rsi") = info;
@@ -41,19 +44,26 @@ static uint64_t send_with_secret_in_vectors(ms_handle_t ep, uint64_t addr)
                      "movdqa %%xmm0, %%xmm4\n\tmovdqa %%xmm0, %%xmm5\n\tmovdqa %%xmm0, %%xmm6\n\t"
                      "movdqa %%xmm0, %%xmm7\n\tmovdqa %%xmm0, %%xmm8\n\tmovdqa %%xmm0, %%xmm9\n\t"
                      "movdqa %%xmm0, %%xmm10\n\tmovdqa %%xmm0, %%xmm11\n\tmovdqa %%xmm0, %%xmm12\n\t"
-                     "movdqa %%xmm0, %%xmm13\n\tmovdqa %%xmm0, %%xmm14\n\tmovdqa %%xmm0, %%xmm15\n\t" MS_TRAP_INSN
+                     "movdqa %%xmm0, %%xmm13\n\tmovdqa %%xmm0, %%xmm14\n\tmovdqa %%xmm0, %%xmm15\n\t"
+                     "fninit\n\tfildq %[m]\n\tfildq %[m]\n\tfildq %[m]\n\tfildq %[m]\n\t"
+                     "fildq %[m]\n\tfildq %[m]\n\tfildq %[m]\n\tfildq %[m]\n\t" MS_TRAP_INSN
                      : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(rbx)
-                     : [s] "r"(SECRET)
-                     : "rcx", "r11", "memory", "cc", VECTOR_REGS); /* send keeps the other registers */
+                     : [s] "r"(SECRET), [m] "m"(secret)
+                     : "rcx", "r11", "memory", "cc", VECTOR_REGS, "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)",
+                       "st(6)", "st(7)"); /* send keeps the other registers */
+    __asm__ volatile("fninit"); /* the x87 stack empty again, as the ABI wants it */
     return rax;
 }
 
-/* recv on ep, then the low half of every vector register, read in the same
- * asm; returns how many hold SECRET. (v is local so that its operands need
- * no register: at -O0 none is left.) */
-static unsigned recv_and_count_secrets(ms_handle_t ep)
+/* recv on ep, then the low half of every vector register and the whole x87
+ * state (fxsave), read in the same asm; returns how many vector registers
+ * hold SECRET, and in *x87 how many x87 registers hold it as a number. (v
+ * and fx are local so that their operands need no register: at -O0 none
+ * is left.) */
+static unsigned recv_and_count_secrets(ms_handle_t ep, unsigned *x87)
 {
     uint64_t v[16];
+    uint8_t fx[512] __attribute__((aligned(16)));
     register uint64_t rax __asm__("rax") = MS_SYS_RECV;
     register uint64_t rdi __asm__("rdi") = ep;
     register uint64_t rsi __asm__("rsi") = 0;
@@ -63,15 +73,22 @@ static unsigned recv_and_count_secrets(ms_handle_t ep)
                      "movq %%xmm0, %5\n\tmovq %%xmm1, %6\n\tmovq %%xmm2, %7\n\tmovq %%xmm3, %8\n\t"
                      "movq %%xmm4, %9\n\tmovq %%xmm5, %10\n\tmovq %%xmm6, %11\n\tmovq %%xmm7, %12\n\t"
                      "movq %%xmm8, %13\n\tmovq %%xmm9, %14\n\tmovq %%xmm10, %15\n\tmovq %%xmm11, %16\n\t"
-                     "movq %%xmm12, %17\n\tmovq %%xmm13, %18\n\tmovq %%xmm14, %19\n\tmovq %%xmm15, %20"
+                     "movq %%xmm12, %17\n\tmovq %%xmm13, %18\n\tmovq %%xmm14, %19\n\tmovq %%xmm15, %20\n\t"
+                     "fxsave %21"
                      : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(rbx), "=m"(v[0]), "=m"(v[1]), "=m"(v[2]),
                        "=m"(v[3]), "=m"(v[4]), "=m"(v[5]), "=m"(v[6]), "=m"(v[7]), "=m"(v[8]), "=m"(v[9]),
-                       "=m"(v[10]), "=m"(v[11]), "=m"(v[12]), "=m"(v[13]), "=m"(v[14]), "=m"(v[15])
+                       "=m"(v[10]), "=m"(v[11]), "=m"(v[12]), "=m"(v[13]), "=m"(v[14]), "=m"(v[15]), "=m"(fx)
                      :
                      : "rcx", "r11", "r8", "r9", "r10", "r12", "r13", "r14", "r15", "cc", VECTOR_REGS);
     unsigned found = 0;
     for (unsigned i = 0; i < 16; i++)
         found += v[i] == SECRET;
+    uint8_t number[10]; /* SECRET as an x87 register holds it */
+    uint64_t secret = SECRET;
+    __asm__ volatile("fninit\n\tfildq %1\n\tfstpt %0" : "=m"(number) : "m"(secret)); /* on an empty stack */
+    *x87 = 0;
+    for (unsigned i = 0; i < 8; i++) /* fxsave keeps ST(i) in bytes 32 + 16 i .. + 10 */
+        *x87 += rt_memcmp(&fx[32 + 16 * i], number, sizeof number) == 0;
     return found;
 }
 
@@ -101,9 +118,11 @@ static void victim(const ms_start_t *start)
 
 static void vector_reader(const ms_start_t *start)
 {
-    unsigned leaked = recv_and_count_secrets(H_CHANNEL);
-    ms_printf("%s: %u of 16 vector registers hold the victim's secret\n", start->name, leaked);
-    ms_exit(leaked ? 1 : 0);
+    unsigned x87 = 0;
+    unsigned leaked = recv_and_count_secrets(H_CHANNEL, &x87);
+    ms_printf("%s: %u of 16 vector registers and %u of 8 x87 registers hold the victim's secret\n", start->name,
+              leaked, x87);
+    ms_exit(leaked || x87 ? 1 : 0);
 }
 
 static void attacker(const ms_start_t *start)

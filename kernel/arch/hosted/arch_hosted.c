@@ -65,6 +65,7 @@ static struct {
     hw_mmu_t mmu;
     k_boot_info_t boot;
     volatile int stop_requested;
+    int x87_stale; /* the address space changed: the x87 registers may hold another task's data */
     hosted_outcome_t outcome;
     int status;
 } m;
@@ -74,6 +75,7 @@ static struct {
 static void interrupt_vector(void *vector);
 static void sync_devices(void);
 static void poll_console(void);
+static void clear_x87(void);
 
 /* User code runs one trapped instruction at a time: on the step clock, the
  * CPU comes back when the PIT's next edge is due; for hosted_step(), after
@@ -123,6 +125,10 @@ void arch_return_to_user(arch_regs_t *regs)
     if (m.clock.kind == HW_CLOCK_HOST) {
         sync_devices(); /* host time went on while the kernel ran */
         poll_console();
+    }
+    if (m.x87_stale) {
+        clear_x87();
+        m.x87_stale = 0;
     }
     if (hw_pic_pending(&m.pc.pic))
         hw_cpu_restart(interrupt_vector, (void *)(uintptr_t)hw_pic_ack(&m.pc.pic));
@@ -297,6 +303,24 @@ void arch_page_root_init(uint64_t *pml4)
 void arch_page_root_load(uint64_t root)
 {
     hw_mmu_load_cr3(&m.mmu, root);
+    m.x87_stale = 1;
+}
+
+/* The x87 data registers must not carry one task's data to another (the
+ * vector registers are zeroed at every return to another thread, in
+ * cpu_entry.S). Cleared through their MMX aliases: an MMX write zeroes a
+ * register's 64-bit mantissa and sets its exponent to all ones, emms
+ * empties the stack again, fnclex drops the exception flags. (fninit would
+ * only mark them empty: fxsave would still show them.) Done when the
+ * address space has changed, not at every thread switch, as it costs more
+ * than the vector registers' zero idioms. */
+static void clear_x87(void)
+{
+    __asm__ volatile("pxor %%mm0, %%mm0\n\tpxor %%mm1, %%mm1\n\tpxor %%mm2, %%mm2\n\tpxor %%mm3, %%mm3\n\t"
+                     "pxor %%mm4, %%mm4\n\tpxor %%mm5, %%mm5\n\tpxor %%mm6, %%mm6\n\tpxor %%mm7, %%mm7\n\t"
+                     "emms\n\tfnclex" ::
+                         : "mm0", "mm1", "mm2", "mm3", "mm4", "mm5", "mm6", "mm7", "st", "st(1)", "st(2)",
+                           "st(3)", "st(4)", "st(5)", "st(6)", "st(7)");
 }
 
 void arch_tlb_flush_page(uint64_t root, uintptr_t va)

@@ -25,6 +25,7 @@ x86_cpu_t x86_cpu0;
 static x86_run_options_t options;
 static uint64_t events;    /* trace events written so far */
 static int stop_requested; /* --max-events reached: stop at the next return to user */
+static int x87_stale;      /* CR3 changed since the x87 registers were cleared */
 
 void x86_set_run_options(const x86_run_options_t *o)
 {
@@ -36,6 +37,11 @@ void x86_syscall(void)
 {
     x86_cpu0.entries++;
     k_syscall_entry();
+}
+
+void x86_space_changed(void)
+{
+    x87_stale = 1;
 }
 
 /* ---- the arch interface ---- */
@@ -50,6 +56,10 @@ void arch_return_to_user(arch_regs_t *regs)
     if (regs->rip >= X86_USER_END)
         arch_panic("x86_64: user rip is not a canonical user address", regs);
     regs->rflags = (regs->rflags & (RFLAGS_ARITH | RFLAGS_DF | RFLAGS_AC)) | RFLAGS_IF | RFLAGS_FIXED;
+    if (x87_stale) { /* another task's x87 data must not reach this one (a full frame's fxrstor would do too) */
+        x86_clear_x87();
+        x87_stale = 0;
+    }
     if (regs->full)
         x86_enter_user_full(regs);
     x86_enter_user(regs);

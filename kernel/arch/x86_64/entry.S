@@ -108,6 +108,30 @@ x86_syscall_entry:
 .endm
 
 /*
+ * x86_clear_x87(): zeroes the x87 data registers through their MMX aliases
+ * (an MMX write zeroes a register's mantissa and sets its exponent to all
+ * ones), empties the stack again (emms) and drops the exception flags
+ * (fnclex). fninit would only mark the registers empty: fxsave would still
+ * show them. arch_return_to_user calls it when the address space changed,
+ * so that no task sees another's x87 data.
+ */
+    .globl x86_clear_x87
+    .type x86_clear_x87, @function
+x86_clear_x87:
+    pxor %mm0, %mm0
+    pxor %mm1, %mm1
+    pxor %mm2, %mm2
+    pxor %mm3, %mm3
+    pxor %mm4, %mm4
+    pxor %mm5, %mm5
+    pxor %mm6, %mm6
+    pxor %mm7, %mm7
+    emms
+    fnclex
+    ret
+    .size x86_clear_x87, . - x86_clear_x87
+
+/*
  * x86_enter_user(arch_regs_t *frame): loads the frame and sysretq's to ring 3.
  * The frame becomes the one the next system call saves into. As on the
  * simulated CPU, rcx carries the return address (rip) and r11 the flags, so

@@ -94,8 +94,10 @@ void arch_page_root_init(uint64_t *pml4)
 void arch_page_root_load(uint64_t root)
 {
     uint64_t cr3 = root ? root : kernel_pa(kernel_pml4);
-    if (read_cr3() != cr3)
+    if (read_cr3() != cr3) {
         write_cr3(cr3);
+        x86_space_changed();
+    }
 }
 
 /* Without PCIDs the TLB holds only the loaded space's entries: a space that

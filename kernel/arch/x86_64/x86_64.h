@@ -57,6 +57,11 @@ typedef struct x86_cpu {
 } x86_cpu_t;
 
 extern x86_cpu_t x86_cpu0;
+/* entry.S: zeroes the x87 data registers (see there). */
+void x86_clear_x87(void);
+/* paging.c tells arch_x86_64.c that CR3 changed: the x87 registers may
+ * hold another task's data until cleared. */
+void x86_space_changed(void);
 extern uint8_t x86_kstack[X86_KSTACK_SIZE]; /* boot.S starts 64-bit code on it */
 
 /* ---- start.c: what boot.S calls in 64-bit mode, with the Multiboot info ---- */

@@ -109,6 +109,7 @@ static int transfer_map_item(thread_t *src, thread_t *dst, unsigned words)
         ev->a[2] = ((addr_flags & MS_MAP_WRITE) ? MS_RIGHT_WRITE : 0) | ((addr_flags & MS_MAP_EXEC) ? MS_RIGHT_EXEC : 0);
         ev->a[3] = 0;
         ev->a[4] = dst->task->obj.id;
+        ev->a[5] = addr_flags & ~(uint64_t)(MS_PAGE_SIZE - 1);
     }
     return 1;
 }

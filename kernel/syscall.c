@@ -377,7 +377,7 @@ static int sys_protect(thread_t *t, arch_regs_t *r)
     if (r->r10 & ~(uint64_t)(MS_RIGHT_READ | MS_RIGHT_WRITE | MS_RIGHT_EXEC))
         return MS_E_INVAL;
     if ((err = aspace_protect(&task->aspace, r->rsi, r->rdx, (unsigned)r->r10)) == MS_OK)
-        trace_map(K_EV_MAP, t, task, r->rsi, r->rdx, r->r10, 0);
+        trace_map(K_EV_PROTECT, t, task, r->rsi, r->rdx, r->r10, 0);
     return err;
 }
 

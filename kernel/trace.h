@@ -37,14 +37,17 @@ typedef enum k_event_kind {
                          * time anyone did; a0 port, a1 size in bytes, a2 1 for out, 0 for in */
     K_EV_PAGEFAULT,     /* actor touched a page it may not (#PF); a0 address (CR2), a1 error code */
     K_EV_MAP,           /* actor -> peer: a thread of the task whose space changed (none: actor's own,
-                         * or a task with no thread yet); a0 address, a1 pages, a2 rights, a3 frames id,
-                         * a4 the task's id */
+                         * or a task with no thread yet); a0 address, a1 pages, a2 rights, a3 frames id
+                         * (0 for a map item), a4 the task's id, a5 a map item's address in the
+                         * sender's space */
     K_EV_UNMAP,         /* as map; a0 address, a1 pages, a4 the task's id */
     K_EV_TASK_RESTART,  /* actor made a task replacing an ended one: a0 old task id, a1 new task id,
                          * a2 MS_RESTART_* reason, a3..a4 the name (16 bytes) */
     K_EV_NET_PACKET,    /* actor (a network daemon, by trace_net) sent a datagram: a0 source IPv4 address,
                          * a1 source port, a2 destination address, a3 destination port, a4 UDP payload
                          * bytes */
+    K_EV_PROTECT,       /* as map, the rights of mapped pages changed; a0 address, a1 pages, a2 rights,
+                         * a4 the task's id */
     K_EV_COUNT
 } k_event_kind_t;
 

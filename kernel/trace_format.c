@@ -19,7 +19,7 @@ static const char *const kind_names[K_EV_COUNT] = {
     [K_EV_NOTIFY] = "notify",           [K_EV_IO_UNCLAIMED] = "io.unclaimed",
     [K_EV_PAGEFAULT] = "pagefault",     [K_EV_MAP] = "map",
     [K_EV_UNMAP] = "unmap",             [K_EV_TASK_RESTART] = "task.restart",
-    [K_EV_NET_PACKET] = "net.packet",
+    [K_EV_NET_PACKET] = "net.packet",   [K_EV_PROTECT] = "protect",
 };
 
 /* ANSI colour per kind: lifecycle green, IPC cyan/blue, waits yellow, errors red. */
@@ -30,7 +30,7 @@ static const char *const kind_colors[K_EV_COUNT] = {
     [K_EV_IPC_WAIT] = "33",     [K_EV_SYSCALL_ERROR] = "31", [K_EV_PRINT] = "1",
     [K_EV_KERNEL_HALT] = "35", [K_EV_IRQ] = "95", [K_EV_PREEMPT] = "33", [K_EV_EXCEPTION] = "1;31", [K_EV_NOTIFY] = "36",
     [K_EV_IO_UNCLAIMED] = "31", [K_EV_PAGEFAULT] = "1;33", [K_EV_MAP] = "32", [K_EV_UNMAP] = "32",
-    [K_EV_TASK_RESTART] = "1;35", [K_EV_NET_PACKET] = "94",
+    [K_EV_TASK_RESTART] = "1;35", [K_EV_NET_PACKET] = "94", [K_EV_PROTECT] = "32",
 };
 
 static const char *const reason_names[K_REASON_COUNT] = {
@@ -200,11 +200,15 @@ unsigned trace_event_fields(const k_trace_event_t *ev, trace_field_t out[TRACE_F
         out[n++] = field("error", TF_HEX, ev->a[1]);
         break;
     case K_EV_MAP:
+    case K_EV_PROTECT:
         out[n++] = field("task", TF_UINT, ev->a[4]);
         out[n++] = field("addr", TF_HEX, ev->a[0]);
         out[n++] = field("pages", TF_UINT, ev->a[1]);
         out[n++] = field_str("rights", map_rights(ev->a[2]));
-        out[n++] = field("frames", TF_UINT, ev->a[3]);
+        if (ev->kind == K_EV_MAP && ev->a[3])
+            out[n++] = field("frames", TF_UINT, ev->a[3]);
+        else if (ev->kind == K_EV_MAP) /* a map item: where the pages are in the sender's space */
+            out[n++] = field("from", TF_HEX, ev->a[5]);
         break;
     case K_EV_TASK_RESTART:
         out[n] = field("name", TF_TEXT, 0);

@@ -799,7 +799,7 @@ START_TEST(unmap_records_address_and_pages)
 }
 END_TEST
 
-START_TEST(protect_records_a_map_event_without_frames)
+START_TEST(protect_records_a_protect_event)
 {
     fx_reset();
     thread_t *t = running("app", 10);
@@ -808,11 +808,11 @@ START_TEST(protect_records_a_map_event_without_frames)
     fx_drop_events();
     ck_assert_uint_eq(fx_syscall(t, MS_SYS_PROTECT, protect_args(MS_HANDLE_SELF, FREE_VA, 2, R)), MS_OK);
     k_trace_event_t ev;
-    ck_assert_int_eq(fx_find_event(K_EV_MAP, &ev), 1);
+    ck_assert_int_eq(fx_find_event(K_EV_PROTECT, &ev), 1); /* its own kind, not a map */
     ck_assert_uint_eq(ev.a[0], FREE_VA);
     ck_assert_uint_eq(ev.a[1], 2);
     ck_assert_uint_eq(ev.a[2], R);
-    ck_assert_uint_eq(ev.a[3], 0);
+    ck_assert_uint_eq(ev.a[4], t->task->obj.id);
 }
 END_TEST
 
@@ -875,7 +875,7 @@ static Suite *make_suite(void)
     tcase_add_test(revoke, map_records_address_pages_rights_and_frames);
     tcase_add_test(revoke, map_into_another_task_names_its_thread);
     tcase_add_test(revoke, unmap_records_address_and_pages);
-    tcase_add_test(revoke, protect_records_a_map_event_without_frames);
+    tcase_add_test(revoke, protect_records_a_protect_event);
     suite_add_tcase(s, revoke);
     return s;
 }

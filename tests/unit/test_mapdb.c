@@ -86,6 +86,8 @@ START_TEST(a_map_item_is_traced_as_map_from_sender_to_receiver)
     ck_assert_uint_eq(ev.a[0], WINDOW_VA);
     ck_assert_uint_eq(ev.a[1], 2);
     ck_assert_uint_eq(ev.a[2], MS_RIGHT_WRITE);
+    ck_assert_uint_eq(ev.a[3], 0);                  /* no frames object: */
+    ck_assert_uint_eq(ev.a[5], mem_base(l.sender)); /* the pages' address in the sender's space */
 }
 END_TEST
 

@@ -106,6 +106,27 @@ START_TEST(preempt_line_gives_the_reason_and_the_irq)
 }
 END_TEST
 
+START_TEST(map_line_names_the_frames_or_the_senders_pages_and_protect_has_its_own)
+{
+    k_trace_event_t ev = event(K_EV_MAP, 300, "pager", 2, "app", 1);
+    ev.a[0] = 0x10002000;
+    ev.a[1] = 1;
+    ev.a[2] = MS_RIGHT_READ | MS_RIGHT_WRITE;
+    ev.a[3] = 4;
+    ev.a[4] = 1;
+    ev.a[5] = 0x12340000;
+    expect_line(&ev, "         300   0 map           pager:2            -> app:1              "
+                     "task=1 addr=0x10002000 pages=1 rights=rw frames=4");
+    ev.a[3] = 0; /* a map item */
+    expect_line(&ev, "         300   0 map           pager:2            -> app:1              "
+                     "task=1 addr=0x10002000 pages=1 rights=rw from=0x12340000");
+    ev.kind = K_EV_PROTECT;
+    ev.a[2] = MS_RIGHT_READ;
+    expect_line(&ev, "         300   0 protect       pager:2            -> app:1              "
+                     "task=1 addr=0x10002000 pages=1 rights=r");
+}
+END_TEST
+
 START_TEST(net_packet_line_gives_both_ends_and_the_length)
 {
     k_trace_event_t ev = event(K_EV_NET_PACKET, 700, "net1", 2, "", 0);
@@ -557,7 +578,7 @@ START_TEST(every_kind_has_its_name)
         [K_EV_KERNEL_HALT] = "kernel.halt",   [K_EV_IRQ] = "irq",                     [K_EV_PREEMPT] = "preempt",
         [K_EV_EXCEPTION] = "exception", [K_EV_NOTIFY] = "notify", [K_EV_IO_UNCLAIMED] = "io.unclaimed",
         [K_EV_PAGEFAULT] = "pagefault", [K_EV_MAP] = "map", [K_EV_UNMAP] = "unmap",
-        [K_EV_TASK_RESTART] = "task.restart", [K_EV_NET_PACKET] = "net.packet",
+        [K_EV_TASK_RESTART] = "task.restart", [K_EV_NET_PACKET] = "net.packet", [K_EV_PROTECT] = "protect",
     };
     for (unsigned k = 0; k < K_EV_COUNT; k++) {
         ck_assert_ptr_nonnull(names[k]);
@@ -832,6 +853,7 @@ static Suite *make_suite(void)
     tcase_add_test(text, irq_line_names_the_interrupted_thread_or_idle);
     tcase_add_test(text, preempt_line_gives_the_reason_and_the_irq);
     tcase_add_test(text, io_unclaimed_line_gives_port_size_and_direction);
+    tcase_add_test(text, map_line_names_the_frames_or_the_senders_pages_and_protect_has_its_own);
     tcase_add_test(text, net_packet_line_gives_both_ends_and_the_length);
     tcase_add_test(text, task_kill_line_names_killer_and_victim);
     tcase_add_test(text, thread_spawn_and_exit_lines);

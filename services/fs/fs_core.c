@@ -260,6 +260,12 @@ static uint64_t do_close(fs_t *fs, const fs_request_t *rq)
     if (!f)
         return MS_E_BADHANDLE;
     f->used = 0;
+    fs_client_t *c = client_of(fs, rq->badge, 0);
+    unsigned open = 0;
+    for (unsigned k = 0; k < FS_OPEN_MAX; k++)
+        open += c->files[k].used;
+    if (!open)
+        c->used = 0; /* a client's record is its open files: with none, its slot serves another */
     return MS_OK;
 }
 

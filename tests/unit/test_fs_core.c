@@ -236,6 +236,23 @@ START_TEST(a_reused_node_shows_none_of_the_old_file)
 }
 END_TEST
 
+START_TEST(a_client_with_no_open_file_leaves_its_slot_to_others)
+{
+    uint64_t fd;
+    ck_assert_uint_eq(open_file("/shared", FS_CREATE, 1, &fd), MS_OK);
+    ck_assert_uint_eq(call(FS_CLOSE, 1, fd, 0, 0, 0, 1).w[0], MS_OK);
+    for (uint64_t badge = 100; badge < 100 + 3 * FS_CLIENTS; badge++) { /* more clients than slots, one by one */
+        ck_assert_uint_eq(open_file("/shared", 0, badge, &fd), MS_OK);
+        ck_assert_uint_eq(call(FS_CLOSE, 1, fd, 0, 0, 0, badge).w[0], MS_OK);
+    }
+    for (uint64_t badge = 1; badge <= FS_CLIENTS; badge++) /* all at once: the limit holds */
+        ck_assert_uint_eq(open_file("/shared", 0, badge, &fd), MS_OK);
+    ck_assert_uint_eq(open_file("/shared", 0, FS_CLIENTS + 1, &fd), MS_E_FULL);
+    ck_assert_uint_eq(call(FS_CLOSE, 1, fd, 0, 0, 0, 2).w[0], MS_OK); /* client 2's only file */
+    ck_assert_uint_eq(open_file("/shared", 0, FS_CLIENTS + 1, &fd), MS_OK);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("fs");
@@ -251,6 +268,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, limits_are_errors);
     tcase_add_test(tc, pread_and_pwrite_leave_the_offset_and_repeat_harmlessly);
     tcase_add_test(tc, a_reused_node_shows_none_of_the_old_file);
+    tcase_add_test(tc, a_client_with_no_open_file_leaves_its_slot_to_others);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -16,7 +16,8 @@
  *   FS_OPEN     payload path, w0 flags (FS_CREATE: make it if missing;
  *               FS_TRUNC: empty it): w1 a file number. E_NOTFOUND,
  *               E_INVAL (a directory, a bad path or flag), E_FULL
- *               (FS_OPEN_MAX per client, FS_CLIENTS clients, or no node).
+ *               (FS_OPEN_MAX per client, FS_CLIENTS clients with open
+ *               files, or no node).
  *   FS_READ     w0 file, w1 bytes (<= 4096): the payload is what was read
  *               from the file's offset, which moves on (empty at the end).
  *   FS_WRITE    w0 file, payload data: written at the offset, which moves

@@ -21,9 +21,8 @@ typedef struct init {
     uint8_t up[INIT_MAX];   /* entry i serves */
     uint32_t pid[INIT_MAX];
     ms_handle_t eps[INIT_ENDPOINTS];
-    ms_handle_t names_own; /* init's names handle, badged INIT_NAMES_BADGE */
-    ms_handle_t poll;      /* the notification its alarms signal */
-    ms_names_t names;
+    ms_handle_t poll; /* the notification its alarms signal */
+    ms_names_t names; /* its way to the name server, badged INIT_NAMES_BADGE */
 } init_t;
 
 static uint64_t procman_call(ms_msg_t *m)
@@ -170,12 +169,11 @@ static uint64_t wait_foreground(const init_t *in)
 
 static uint64_t setup(init_t *in)
 {
-    uint64_t err = ms_handle_copy(INIT_H_NAMES, MS_RIGHT_SEND | MS_RIGHT_GRANT, INIT_NAMES_BADGE, &in->names_own);
+    uint64_t err = ms_handle_copy(INIT_H_NAMES, MS_RIGHT_SEND | MS_RIGHT_GRANT, INIT_NAMES_BADGE, &in->names.ep);
     if (err == MS_OK)
         err = ms_notification_create(&in->poll);
     for (unsigned i = 0; i < INIT_ENDPOINTS && err == MS_OK; i++)
         err = ms_endpoint_create(&in->eps[i]);
-    in->names.ep = in->names_own;
     return err;
 }
 

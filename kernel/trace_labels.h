@@ -26,6 +26,7 @@
     X(PROCMAN_GIVE, 0x70720006u, "procman.give")                                                                       \
     X(PROCMAN_RUN, 0x70720007u, "procman.run")                                                                         \
     X(PROCMAN_REFRESH, 0x70720008u, "procman.refresh")                                                                 \
+    X(PROCMAN_STATUS, 0x70720009u, "procman.status")                                                                   \
     X(CONSOLE_WRITE, 0x636f0001u, "console.write")                                                                     \
     X(CONSOLE_READ, 0x636f0002u, "console.read")                                                                       \
     X(CONSOLE_INPUT, 0x636f0003u, "console.input")                                                                     \

@@ -29,6 +29,21 @@ static void idler(const ms_start_t *start)
     ms_exit(1);
 }
 
+/* Opens /leak and exits without closing it: the file system keeps its
+ * record until it is short of records and procman says the leaker is gone. */
+static void leaker(const ms_start_t *start)
+{
+    ms_names_t n = ms_names_of(start);
+    ms_fs_t fs = {.ipc_buffer = n.ipc_buffer};
+    uint64_t fd = 0;
+    uint64_t err = ms_names_lookup(&n, FS_PATH, &fs.ep);
+    if (err == MS_OK)
+        err = ms_fs_open(&fs, "/leak", FS_CREATE, &fd);
+    ms_printf("%s: pid %lu leaves /leak open: %s\n", start->name, (unsigned long)PROCMAN_PID(start),
+              ms_error_name(err));
+    ms_exit(err == MS_OK ? 0 : 1);
+}
+
 /* Keeps the CPU busy for ever (a daemon: the run may end while it spins).
  * On the host clock the console still gets its input meanwhile; on the
  * virtual clock, which reads standard input only when the CPU idles, the
@@ -75,6 +90,7 @@ static const procman_program_t programs[] = {
     {.name = "shell", .entry = shell_main, .mem_kib = 64, .prio = 10, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "hello", .entry = hello, .mem_kib = 64, .prio = 5, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "idler", .entry = idler, .mem_kib = 64, .prio = 1, .policy = PROCMAN_LEAVE_DEAD},
+    {.name = "leaker", .entry = leaker, .mem_kib = 64, .prio = 5, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "spinner", .entry = spinner, .mem_kib = 64, .prio = 1, .policy = PROCMAN_LEAVE_DEAD,
      .flags = PROCMAN_F_DAEMON},
 };

@@ -16,7 +16,9 @@
 #include "ms/fs.h"
 
 #include "fs_core.h"
+#include "ms/init.h"
 #include "ms/names.h"
+#include "ms/procman.h"
 #include "ms/print.h"
 #include "ms/rand.h"
 #include "rt.h"
@@ -108,18 +110,56 @@ static void crash_if(uintptr_t va, unsigned planned, unsigned moment)
         *(volatile uint64_t *)va = moment;
 }
 
+/* The copy of the metadata a change is made on: the committed one's. */
+static fs_t *begin(fs_store_t *st)
+{
+    uint64_t next = st->current ^ 1;
+    rt_memcpy(&st->meta[next], &st->meta[st->current], sizeof st->meta[next]);
+    return &st->meta[next];
+}
+
+/* Makes the copy begin() gave the committed one: one aligned store. */
+static void commit(fs_store_t *st)
+{
+    __atomic_store_n(&st->current, st->current ^ 1, __ATOMIC_RELEASE);
+}
+
 /* Serves rq on a copy of the committed metadata; commits it if it worked. */
 static void serve(fs_store_t *st, uintptr_t crash_va, const fs_request_t *rq, fs_reply_t *rp)
 {
     unsigned planned = crash_moment(st);
     crash_if(crash_va, planned, CRASH_BEFORE_SERVING);
-    uint64_t cur = st->current, next = cur ^ 1;
-    rt_memcpy(&st->meta[next], &st->meta[cur], sizeof st->meta[next]);
-    fs_serve(&st->meta[next], rq, rp);
+    fs_serve(begin(st), rq, rp);
     crash_if(crash_va, planned, CRASH_BEFORE_COMMIT);
     if (rp->w[0] == MS_OK)
-        __atomic_store_n(&st->current, next, __ATOMIC_RELEASE); /* the commit */
+        commit(st);
     crash_if(crash_va, planned, CRASH_BEFORE_REPLY);
+}
+
+/* The file system is out of client records: those of processes that the
+ * process manager says are gone (a process that died with files open) are
+ * dropped, in a commit of their own. Returns how many. (fs calls procman;
+ * procman never calls fs, so neither can wait for the other.) */
+static unsigned reap_clients(fs_store_t *st, const ms_start_t *start, ms_handle_t *procman)
+{
+    ms_names_t names = ms_names_of(start);
+    if (!*procman && (!PROCMAN_PID(start) || ms_names_lookup(&names, INIT_PROCMAN_PATH, procman) != MS_OK))
+        return 0;
+    uint64_t badges[FS_CLIENTS];
+    unsigned n = fs_clients(&st->meta[st->current], badges), gone = 0;
+    fs_t *next = begin(st);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t pid = PROCMAN_PID_OF_BADGE(badges[i]);
+        ms_msg_t m = {.info = ms_info(PROCMAN_STATUS, 1, 0, 0), .w = {pid}};
+        if (pid && ms_call(*procman, &m) == MS_OK && m.w[0] == MS_OK && m.w[1] != PROCMAN_STATE_HELD &&
+            m.w[1] != PROCMAN_STATE_RUNNING) {
+            fs_forget_client(next, badges[i]);
+            gone++;
+        }
+    }
+    if (gone)
+        commit(st);
+    return gone;
 }
 
 void fs_main(const ms_start_t *start)
@@ -136,7 +176,8 @@ void fs_main(const ms_start_t *start)
     if (err != MS_OK)
         ms_printf("%s: cannot publish %s (%s)\n", start->name, FS_PATH, ms_error_name(err));
     char *buf = (char *)(uintptr_t)start->ipc_buffer;
-    char out[MS_MSG_PAYLOAD_MAX];
+    char out[MS_MSG_PAYLOAD_MAX], path[FS_PATH_MAX + 1];
+    ms_handle_t procman = 0; /* found when first needed */
     ms_msg_t m;
     err = ms_recv(FS_H_ENDPOINT, &m);
     while (err == MS_OK) {
@@ -145,6 +186,15 @@ void fs_main(const ms_start_t *start)
                            .len = ms_info_payload(m.info)};
         fs_reply_t rp = {.out = out};
         serve(st, start->mem_base + FS_STATE_OFFSET - MS_PAGE_SIZE, &rq, &rp);
+        if (rp.w[0] == MS_E_FULL && rq.label == FS_OPEN && rq.len <= FS_PATH_MAX) {
+            rt_memcpy(path, buf, rq.len); /* the calls to come use the IPC buffer */
+            rq.payload = path;
+            if (reap_clients(st, start, &procman)) { /* room again: the open, once more */
+                fs_serve(begin(st), &rq, &rp);
+                if (rp.w[0] == MS_OK)
+                    commit(st);
+            }
+        }
         if (ms_info_has_handle(m.info))
             ms_handle_close((ms_handle_t)m.handle);
         rt_memcpy(buf, out, rp.out_len);

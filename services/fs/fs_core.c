@@ -439,3 +439,19 @@ void fs_serve(fs_t *fs, const fs_request_t *rq, fs_reply_t *rp)
         err = do_rename(fs, rq);
     rp->w[0] = err;
 }
+
+unsigned fs_clients(const fs_t *fs, uint64_t out[FS_CLIENTS])
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < FS_CLIENTS; i++)
+        if (fs->clients[i].used)
+            out[n++] = fs->clients[i].badge;
+    return n;
+}
+
+void fs_forget_client(fs_t *fs, uint64_t badge)
+{
+    fs_client_t *c = client_of(fs, badge, 0);
+    if (c)
+        *c = (fs_client_t){0};
+}

@@ -56,5 +56,10 @@ void fs_init(fs_t *fs, char (*data)[FS_FILE_MAX]);
 /* Serves one request: the reply's w[0] is MS_OK or the error. A write
  * checks everything before it writes any data. */
 void fs_serve(fs_t *fs, const fs_request_t *rq, fs_reply_t *rp);
+/* The badges of the clients that have a record (open files), into out;
+ * how many. */
+unsigned fs_clients(const fs_t *fs, uint64_t out[FS_CLIENTS]);
+/* Drops the record of a client that is gone, and with it its open files. */
+void fs_forget_client(fs_t *fs, uint64_t badge);
 
 #endif

@@ -151,6 +151,18 @@ static void decide_wait(procman_core_t *c, const procman_request_t *rq, procman_
     }
 }
 
+_Static_assert((int)PROCMAN_STATE_HELD == (int)PROCMAN_PROC_HELD &&
+                   (int)PROCMAN_STATE_RUNNING == (int)PROCMAN_PROC_RUNNING &&
+                   (int)PROCMAN_STATE_ENDED == (int)PROCMAN_PROC_ENDED,
+               "PROCMAN_STATUS answers with the table's own states");
+
+/* PROCMAN_STATUS: pid's state, PROCMAN_STATE_NONE if no slot has it. */
+static uint64_t procman_state_of(procman_core_t *c, uint64_t pid)
+{
+    const procman_proc_t *p = find_pid(c, pid);
+    return p ? p->state : PROCMAN_STATE_NONE;
+}
+
 /* PROCMAN_KILL: a process that has not ended is killed, and never restarted. */
 static void decide_kill(procman_core_t *c, const procman_request_t *rq, procman_action_t *act)
 {
@@ -181,9 +193,11 @@ static void decide_request(procman_core_t *c, const procman_request_t *rq, char 
         decide_kill(c, rq, act);
     else if (label == PROCMAN_LIST && rq->words == 0 && plain)
         act->reply_len = procman_list(c, out);
+    else if (label == PROCMAN_STATUS && rq->words == 1 && plain)
+        act->w[1] = procman_state_of(c, rq->w[0]);
     else
         act->w[0] =
-            label >= PROCMAN_SPAWN && label <= PROCMAN_REFRESH && label != PROCMAN_EXITED ? MS_E_INVAL : MS_E_NOSYS;
+            label >= PROCMAN_SPAWN && label <= PROCMAN_STATUS && label != PROCMAN_EXITED ? MS_E_INVAL : MS_E_NOSYS;
     act->close_handle = rq->has_handle && act->step != PROCMAN_STEP_SPAWN && act->step != PROCMAN_STEP_GIVE;
 }
 

@@ -253,6 +253,25 @@ START_TEST(a_client_with_no_open_file_leaves_its_slot_to_others)
 }
 END_TEST
 
+START_TEST(a_forgotten_client_loses_its_record_and_files)
+{
+    uint64_t fd, badges[FS_CLIENTS];
+    ck_assert_uint_eq(open_file("/f", FS_CREATE, 7, &fd), MS_OK);
+    ck_assert_uint_eq(open_file("/f", 0, 9, &fd), MS_OK);
+    ck_assert_uint_eq(fs_clients(fs, badges), 2);
+    ck_assert_uint_eq(badges[0], 7);
+    ck_assert_uint_eq(badges[1], 9);
+    ck_assert_uint_eq(on_path(FS_UNLINK, "/f"), MS_E_BUSY); /* open */
+    fs_forget_client(fs, 7);
+    fs_forget_client(fs, 1234); /* none: nothing happens */
+    ck_assert_uint_eq(fs_clients(fs, badges), 1);
+    ck_assert_uint_eq(badges[0], 9);
+    ck_assert_uint_eq(call(FS_READ, 2, 0, 1, 0, 0, 7).w[0], MS_E_BADHANDLE); /* its file went with it */
+    ck_assert_uint_eq(call(FS_CLOSE, 1, 0, 0, 0, 0, 9).w[0], MS_OK);
+    ck_assert_uint_eq(on_path(FS_UNLINK, "/f"), MS_OK); /* nobody has it open any more */
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("fs");
@@ -269,6 +288,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, pread_and_pwrite_leave_the_offset_and_repeat_harmlessly);
     tcase_add_test(tc, a_reused_node_shows_none_of_the_old_file);
     tcase_add_test(tc, a_client_with_no_open_file_leaves_its_slot_to_others);
+    tcase_add_test(tc, a_forgotten_client_loses_its_record_and_files);
     suite_add_tcase(s, tc);
     return s;
 }

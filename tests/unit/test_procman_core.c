@@ -957,6 +957,30 @@ START_TEST(list_has_a_line_per_process_in_slot_order)
 }
 END_TEST
 
+START_TEST(status_tells_a_pids_state_at_once)
+{
+    unsigned slot;
+    uint32_t held = spawn_held("worker", NULL);
+    uint32_t running = spawn_running("worker", &slot);
+    procman_action_t act = decide(req(PROCMAN_STATUS, 1, held, 0));
+    ck_assert_int_eq(act.step, PROCMAN_STEP_REPLY);
+    ck_assert_uint_eq(act.w[0], MS_OK);
+    ck_assert_uint_eq(act.w[1], PROCMAN_STATE_HELD);
+    ck_assert_uint_eq(decide(req(PROCMAN_STATUS, 1, running, 0)).w[1], PROCMAN_STATE_RUNNING);
+    ck_assert_int_eq(crash(slot), 0); /* a worker is left dead */
+    ck_assert_uint_eq(decide(req(PROCMAN_STATUS, 1, running, 0)).w[1], PROCMAN_STATE_ENDED);
+    act = decide(req(PROCMAN_STATUS, 1, 999, 0));
+    ck_assert_uint_eq(act.w[0], MS_OK);
+    ck_assert_uint_eq(act.w[1], PROCMAN_STATE_NONE);
+    ck_assert_uint_eq(refused(req(PROCMAN_STATUS, 0, 0, 0)), MS_E_INVAL);
+    procman_request_t rq = req(PROCMAN_STATUS, 1, running, 0);
+    rq.payload = 3;
+    ck_assert_uint_eq(refused(rq), MS_E_INVAL);
+    ck_assert_uint_eq(PROCMAN_PID_OF_BADGE(PROCMAN_NAMES_BADGE(running)), running);
+    ck_assert_uint_eq(PROCMAN_PID_OF_BADGE(5), 0);
+}
+END_TEST
+
 START_TEST(list_starts_with_the_boot_tasks_it_knows)
 {
     spawn_running("worker", NULL);
@@ -1008,7 +1032,7 @@ END_TEST
 
 START_TEST(unknown_labels_are_nosys_and_a_handle_they_carry_is_closed)
 {
-    const uint32_t unknown[] = {0, 0x1234, PROCMAN_SPAWN - 1, PROCMAN_EXITED, PROCMAN_REFRESH + 1, 0x70730001u};
+    const uint32_t unknown[] = {0, 0x1234, PROCMAN_SPAWN - 1, PROCMAN_EXITED, PROCMAN_STATUS + 1, 0x70730001u};
     for (unsigned i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         procman_action_t act = decide(with_handle(req(unknown[i], 1, 1, 0), GIVEN(i)));
         ck_assert_int_eq(act.step, PROCMAN_STEP_REPLY);
@@ -1092,6 +1116,7 @@ static Suite *make_suite(void)
     tc = tcase_create("list_and_malformed");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, list_has_a_line_per_process_in_slot_order);
+    tcase_add_test(tc, status_tells_a_pids_state_at_once);
     tcase_add_test(tc, list_starts_with_the_boot_tasks_it_knows);
     tcase_add_test(tc, list_of_a_full_table_has_every_process);
     tcase_add_test(tc, wrong_word_counts_and_payloads_are_invalid_and_handles_closed);

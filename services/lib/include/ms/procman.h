@@ -35,6 +35,10 @@
  *                   E_BUSY (not held), E_INVAL (no handle, bad slot),
  *                   E_FULL (PROCMAN_GIVES_MAX), E_NOTFOUND.
  *   PROCMAN_RUN     w0 pid: starts the held process. E_BUSY, E_NOTFOUND.
+ *   PROCMAN_STATUS  w0 pid: w1 the process's state, at once:
+ *                   PROCMAN_STATE_NONE (no such process), _HELD, _RUNNING
+ *                   or _ENDED. A service asks it to learn which of its
+ *                   clients (by badge: PROCMAN_PID_OF_BADGE) are gone.
  *   PROCMAN_REFRESH w0 pid: kills the running process and starts it again
  *                   in a new task, whatever its policy (an operator's
  *                   restart; it counts in its restarts). E_BUSY (not
@@ -59,6 +63,9 @@
 #define PROCMAN_GIVE 0x70720006u
 #define PROCMAN_RUN 0x70720007u
 #define PROCMAN_REFRESH 0x70720008u
+#define PROCMAN_STATUS 0x70720009u
+
+enum procman_state { PROCMAN_STATE_NONE, PROCMAN_STATE_HELD, PROCMAN_STATE_RUNNING, PROCMAN_STATE_ENDED };
 
 #define PROCMAN_HOLD 0x1u /* spawn flag */
 
@@ -108,6 +115,8 @@ typedef struct procman_program {
 #define PROCMAN_H_INIT 7u
 #define PROCMAN_KNOWS_INIT 1u
 #define PROCMAN_NAMES_BADGE(pid) (0x1000u + (pid))
+/* The pid a badge from a name server lookup stands for, or 0. */
+#define PROCMAN_PID_OF_BADGE(badge) ((badge) > 0x1000u && (badge) < 0x1000u + 0x100000000ull ? (badge)-0x1000u : 0)
 /* A process's pid: its start block's arg[3]; 0 for a boot manifest's task
  * (which no process manager started). */
 #define PROCMAN_PID(start) ((start)->arg[3])

@@ -44,6 +44,22 @@ static void leaker(const ms_start_t *start)
     ms_exit(err == MS_OK ? 0 : 1);
 }
 
+/* Binds as many sockets as a client may on host 10.0.0.1 and exits with
+ * them bound: net closes them when it is short of sockets and procman says
+ * the binder is gone. */
+static void binder(const ms_start_t *start)
+{
+    ms_names_t n = ms_names_of(start);
+    ms_net_t net = {.ipc_buffer = n.ipc_buffer};
+    uint64_t sock = 0, err = ms_names_lookup(&n, OS_NET0_PATH, &net.ep);
+    unsigned bound = 0;
+    while (err == MS_OK && bound < NET_SOCKETS_PER_CLIENT && (err = ms_net_bind(&net, 0, &sock, 0)) == MS_OK)
+        bound++;
+    ms_printf("%s: pid %lu leaves %u sockets bound: %s\n", start->name, (unsigned long)PROCMAN_PID(start), bound,
+              ms_error_name(err));
+    ms_exit(err == MS_OK ? 0 : 1);
+}
+
 /* Keeps the CPU busy for ever (a daemon: the run may end while it spins).
  * On the host clock the console still gets its input meanwhile; on the
  * virtual clock, which reads standard input only when the CPU idles, the
@@ -90,6 +106,7 @@ static const procman_program_t programs[] = {
     {.name = "shell", .entry = shell_main, .mem_kib = 64, .prio = 10, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "hello", .entry = hello, .mem_kib = 64, .prio = 5, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "idler", .entry = idler, .mem_kib = 64, .prio = 1, .policy = PROCMAN_LEAVE_DEAD},
+    {.name = "binder", .entry = binder, .mem_kib = 64, .prio = 5, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "leaker", .entry = leaker, .mem_kib = 64, .prio = 5, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "spinner", .entry = spinner, .mem_kib = 64, .prio = 1, .policy = PROCMAN_LEAVE_DEAD,
      .flags = PROCMAN_F_DAEMON},

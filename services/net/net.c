@@ -6,8 +6,10 @@
  */
 #include "ms/net.h"
 
+#include "ms/init.h"
 #include "ms/names.h"
 #include "ms/print.h"
+#include "ms/procman.h"
 #include "net_core.h"
 
 #define WIRE_STACK (8u * 1024u)
@@ -22,6 +24,8 @@ typedef struct net_daemon {
     uint8_t out[NET_OUT_MAX];
     ms_handle_t ntfn; /* wakes the wire thread */
     ms_handle_t peer; /* NET_H_PEER, or 0: no peer host */
+    ms_handle_t procman; /* found when first needed, or 0 */
+    const ms_start_t *start;
     net_t core;
 } net_daemon_t;
 
@@ -87,6 +91,33 @@ static void after(net_daemon_t *d, const net_reply_t *rp, char *ipc)
         ms_signal(d->ntfn, WIRE_BIT);
 }
 
+/* Out of sockets: those of clients that the process manager says are gone
+ * (a process that died with sockets bound) are closed. Returns how many
+ * clients went. (The main thread calls procman, which never calls net, so
+ * neither waits on the other.) */
+static unsigned reap_owners(net_daemon_t *d)
+{
+    ms_names_t names = ms_names_of(d->start);
+    if (!d->procman &&
+        (!PROCMAN_PID(d->start) || ms_names_lookup(&names, INIT_PROCMAN_PATH, &d->procman) != MS_OK))
+        return 0;
+    uint64_t owners[NET_SOCKETS];
+    unsigned n = net_owners(&d->core, owners), gone = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t pid = PROCMAN_PID_OF_BADGE(owners[i]);
+        ms_msg_t m = {.info = ms_info(PROCMAN_STATUS, 1, 0, 0), .w = {pid}};
+        if (!pid || ms_call(d->procman, &m) != MS_OK || m.w[0] != MS_OK || m.w[1] == PROCMAN_STATE_HELD ||
+            m.w[1] == PROCMAN_STATE_RUNNING)
+            continue;
+        uint32_t cancel[NET_SOCKETS];
+        unsigned k = net_forget_owner(&d->core, owners[i], cancel);
+        while (k)
+            ms_handle_close(cancel[--k]); /* its receiver is gone with it */
+        gone++;
+    }
+    return gone;
+}
+
 /* Serves the request in m; returns 1 if its reply was saved for later,
  * else 0 with the reply in m. */
 static int serve(net_daemon_t *d, ms_msg_t *m, char *ipc)
@@ -104,6 +135,10 @@ static int serve(net_daemon_t *d, ms_msg_t *m, char *ipc)
                         .len = len};
     net_reply_t rp = {.out = d->out};
     net_serve(&d->core, &rq, &rp);
+    if (rp.w[0] == MS_E_FULL && rq.label == NET_BIND && reap_owners(d)) {
+        rp = (net_reply_t){.out = d->out}; /* room again: the bind, once more */
+        net_serve(&d->core, &rq, &rp);
+    }
     after(d, &rp, ipc);
     if (rp.defer) {
         ms_handle_t h;
@@ -164,6 +199,7 @@ static net_daemon_t *start_daemon(const ms_start_t *start)
 void net_main(const ms_start_t *start)
 {
     net_daemon_t *d = start_daemon(start);
+    d->start = start;
     char *ipc = (char *)(uintptr_t)start->ipc_buffer;
     char path[NET_PATH_MAX];
     ms_net_path((uint32_t)start->arg[0], path, sizeof path);

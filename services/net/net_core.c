@@ -438,3 +438,33 @@ void net_wire_done(net_t *n, uint64_t err)
         __atomic_store_n(&w->failed, w->failed + 1, __ATOMIC_RELAXED);
     __atomic_store_n(&w->tail, w->tail + 1, __ATOMIC_RELEASE);
 }
+
+unsigned net_owners(const net_t *n, uint64_t out[NET_SOCKETS])
+{
+    unsigned count = 0;
+    for (unsigned i = 0; i < NET_SOCKETS; i++) {
+        if (!n->sock[i].used)
+            continue;
+        unsigned k = 0;
+        while (k < count && out[k] != n->sock[i].owner)
+            k++;
+        if (k == count)
+            out[count++] = n->sock[i].owner;
+    }
+    return count;
+}
+
+unsigned net_forget_owner(net_t *n, uint64_t owner, uint32_t cancel[NET_SOCKETS])
+{
+    unsigned count = 0;
+    for (unsigned i = 0; i < NET_SOCKETS; i++) {
+        net_socket_t *s = &n->sock[i];
+        if (!s->used || s->owner != owner)
+            continue;
+        if (s->waiter)
+            cancel[count++] = s->waiter;
+        s->used = 0;
+        s->waiter = 0;
+    }
+    return count;
+}

@@ -118,6 +118,12 @@ typedef struct net_reply {
 
 void net_init(net_t *n, uint32_t addr, uint32_t peer);
 void net_serve(net_t *n, const net_request_t *rq, net_reply_t *rp);
+/* The owners of bound sockets, each once, into out; how many. */
+unsigned net_owners(const net_t *n, uint64_t out[NET_SOCKETS]);
+/* Closes every socket of owner, a client that is gone. The saved replies
+ * of their waiting receivers go to cancel (NET_SOCKETS at most), for the
+ * IPC loop to drop; returns how many. */
+unsigned net_forget_owner(net_t *n, uint64_t owner, uint32_t cancel[NET_SOCKETS]);
 /* Socket sock's receiver waits: its saved reply is handle reply. */
 void net_wait(net_t *n, unsigned sock, uint32_t reply);
 /* The datagram at the head of socket sock's queue (NULL: none). */

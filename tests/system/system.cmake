@@ -121,6 +121,15 @@ add_test(NAME system.shell_dead_clients_files
                  "-DEXPECT=pid 18 leaves /leak open: OK\n;\nhi\n;shell: done, exit status 0" -P ${MS_SYS}/expect.cmake)
 set_tests_properties(system.shell_dead_clients_files PROPERTIES LABELS system)
 
+# net out of sockets closes those of processes procman says are gone: five
+# binders die with four sockets each bound, and the shell can still send.
+add_test(NAME system.shell_dead_clients_sockets
+         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> "-DARGS=--check-invariants;--trace=none;shell"
+                 -DINPUT=${MS_SYS}/shell_binders.input
+                 "-DEXPECT=pid 13 leaves 4 sockets bound: OK;sent 10 bytes to 10.0.0.2:7;shell: done, exit status 0"
+                 -P ${MS_SYS}/expect.cmake)
+set_tests_properties(system.shell_dead_clients_sockets PROPERTIES LABELS system)
+
 # On the host clock the console gets its input while the CPU is busy: a
 # spinner that never lets the CPU idle does not keep the shell from its
 # next lines (on the virtual clock input comes only when the CPU idles).

@@ -502,6 +502,29 @@ START_TEST(the_wire_queue_is_bounded_and_needs_a_peer)
 }
 END_TEST
 
+START_TEST(a_gone_owners_sockets_close_and_its_receiver_is_dropped)
+{
+    uint64_t a, b, c;
+    ck_assert_uint_eq(bind_port(net, 5000, 3, &a), MS_OK);
+    ck_assert_uint_eq(bind_port(net, 5001, 3, &b), MS_OK);
+    ck_assert_uint_eq(bind_port(net, 6000, 4, &c), MS_OK);
+    uint64_t owners[NET_SOCKETS];
+    ck_assert_uint_eq(net_owners(net, owners), 2); /* each owner once */
+    ck_assert_uint_eq(owners[0], 3);
+    ck_assert_uint_eq(owners[1], 4);
+    ck_assert(recv_on(net, b, 3).defer);
+    net_wait(net, (unsigned)b, 42);
+    uint32_t cancel[NET_SOCKETS];
+    ck_assert_uint_eq(net_forget_owner(net, 3, cancel), 1);
+    ck_assert_uint_eq(cancel[0], 42); /* the saved reply of its receiver */
+    ck_assert_uint_eq(net_owners(net, owners), 1);
+    ck_assert_uint_eq(owners[0], 4);
+    ck_assert_uint_eq(bind_port(net, 5000, 5, &a), MS_OK); /* its ports are free again */
+    ck_assert_uint_eq(send_text(net, c, HOST1, 5001, "x", 4).w[0], MS_OK); /* nobody there: dropped */
+    ck_assert_uint_eq(net_forget_owner(net, 99, cancel), 0);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("net");
@@ -529,6 +552,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, a_datagram_crosses_the_wire_to_the_peer);
     tcase_add_test(tc, bad_frames_from_the_wire_are_dropped_and_counted);
     tcase_add_test(tc, the_wire_queue_is_bounded_and_needs_a_peer);
+    tcase_add_test(tc, a_gone_owners_sockets_close_and_its_receiver_is_dropped);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -12,6 +12,7 @@
 #include "object/frames.h"
 #include "object/irq.h"
 #include "object/notification.h"
+#include "object/reply.h"
 #include "object/task.h"
 #include "rt.h"
 #include "sched.h"
@@ -118,6 +119,8 @@ static int sys_handle_info(thread_t *t, arch_regs_t *r)
     int err = handle_lookup(&t->task->handles, r->rdi, KOBJ_NONE, 0, &e);
     if (err != MS_OK)
         return err;
+    if (e->obj->type == KOBJ_REPLY && !((const reply_t *)e->obj)->caller)
+        return MS_E_DEAD; /* a saved reply whose caller stopped waiting: nobody to answer */
     r->rdi = e->obj->type;
     r->rsi = e->rights;
     r->rdx = e->badge;

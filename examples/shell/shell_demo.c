@@ -60,6 +60,37 @@ static void binder(const ms_start_t *start)
     ms_exit(err == MS_OK ? 0 : 1);
 }
 
+#define DEAD_READER_STACK (8u * 1024u)
+
+/* dead-reader's second thread: reads a line from the console, and waits
+ * for it until its task ends under it. arg: its IPC buffer's address << 32,
+ * and the console's handle. */
+static void read_forever(uint64_t arg)
+{
+    char line[CONSOLE_LINE_MAX + 1];
+    ms_console_t con = {.ep = (ms_handle_t)(arg & 0xffffffffu), .ipc_buffer = (char *)(uintptr_t)(arg >> 32)};
+    ms_console_read(&con, line, sizeof line);
+    ms_thread_exit();
+}
+
+/* Leaves a read waiting in the console service and ends: the console must
+ * not keep the next reader out for the dead one (it asks the kernel whether
+ * the saved read's caller still waits). */
+static void dead_reader(const ms_start_t *start)
+{
+    ms_names_t n = ms_names_of(start);
+    ms_handle_t console = 0, thread;
+    uint8_t *heap = (uint8_t *)(uintptr_t)start->heap_base;
+    uint64_t err = ms_names_lookup(&n, CONSOLE_PATH, &console);
+    if (err == MS_OK) /* the stack above, its IPC buffer in the low half */
+        err = ms_thread_create(MS_HANDLE_SELF, read_forever, heap + MS_IPC_BUFFER_SIZE, DEAD_READER_STACK,
+                               heap, (uint64_t)(uintptr_t)heap << 32 | console, 20, &thread);
+    ms_yield(); /* the reader thread has the same priority: it reads now */
+    ms_printf("%s: pid %lu ends with a console read waiting: %s\n", start->name, (unsigned long)PROCMAN_PID(start),
+              ms_error_name(err));
+    ms_exit(err == MS_OK ? 0 : 1);
+}
+
 /* Keeps the CPU busy for ever (a daemon: the run may end while it spins).
  * On the host clock the console still gets its input meanwhile; on the
  * virtual clock, which reads standard input only when the CPU idles, the
@@ -106,6 +137,7 @@ static const procman_program_t programs[] = {
     {.name = "shell", .entry = shell_main, .mem_kib = 64, .prio = 10, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "hello", .entry = hello, .mem_kib = 64, .prio = 5, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "idler", .entry = idler, .mem_kib = 64, .prio = 1, .policy = PROCMAN_LEAVE_DEAD},
+    {.name = "dead-reader", .entry = dead_reader, .mem_kib = 64, .prio = 20, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "binder", .entry = binder, .mem_kib = 64, .prio = 5, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "leaker", .entry = leaker, .mem_kib = 64, .prio = 5, .policy = PROCMAN_LEAVE_DEAD},
     {.name = "spinner", .entry = spinner, .mem_kib = 64, .prio = 1, .policy = PROCMAN_LEAVE_DEAD,

@@ -39,6 +39,7 @@
  *  11  handle_copy        rdi=h rsi=rights rdx=badge       rdi=new handle
  *  12  handle_close       rdi=h                            -
  *  13  handle_info        rdi=h                            rdi=type rsi=rights rdx=badge
+ *                         (MS_E_DEAD: a saved reply whose caller stopped waiting)
  *  14  thread_create      rdi=task rsi=entry rdx=stack base
  *                         r10=stack size r8=IPC buffer
  *                         r9=argument r12=priority         rdi=new thread handle
@@ -296,7 +297,7 @@ static inline uint32_t ms_syscall_results(uint64_t nr)
         return handle | MS_R(MS_OK) | MS_R(MS_E_INVAL) | MS_R(MS_E_FULL);
     case MS_SYS_HANDLE_CLOSE:
     case MS_SYS_HANDLE_INFO:
-        return MS_R(MS_OK) | MS_R(MS_E_BADHANDLE);
+        return MS_R(MS_OK) | MS_R(MS_E_BADHANDLE) | MS_R(MS_E_DEAD);
     case MS_SYS_THREAD_CREATE:
         return handle | MS_R(MS_OK) | MS_R(MS_E_DEAD) | MS_R(MS_E_INVAL) | MS_R(MS_E_FAULT) | MS_R(MS_E_FULL) |
                MS_R(MS_E_NOMEM);

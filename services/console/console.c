@@ -50,9 +50,22 @@ static void input(console_t *c)
     ms_irq_ack(CONSOLE_H_IRQ);
     unsigned n = 0;
     ms_handle_t reader = console_reader_due(&c->core, c->ipc_buffer, &n);
-    if (reader) {
-        ms_msg_t r = {.info = ms_info(0, 1, n, 0), .w = {MS_OK}};
-        ms_reply_with(reader, &r);
+    ms_msg_t r = {.info = ms_info(0, 1, n, 0), .w = {MS_OK}};
+    if (reader && ms_reply_with(reader, &r) != MS_OK) { /* the reader is gone: the line waits for the next */
+        ms_handle_close(reader);
+        console_line_back(&c->core, c->ipc_buffer, n);
+    }
+}
+
+/* A read comes while one is saved: if the saved one's caller is gone (it
+ * died waiting), it stops standing in the way. */
+static void drop_gone_reader(console_t *c)
+{
+    uint64_t type, rights, badge;
+    ms_handle_t reader = console_reader(&c->core);
+    if (reader && ms_handle_info(reader, &type, &rights, &badge) == MS_E_DEAD) {
+        ms_handle_close(reader);
+        console_reader_gone(&c->core);
     }
 }
 
@@ -61,6 +74,8 @@ static void serve(console_t *c, ms_msg_t *m, int *deferred)
 {
     console_request_t rq = request_of(m);
     console_action_t act;
+    if (rq.label == CONSOLE_READ)
+        drop_gone_reader(c);
     console_decide(&c->core, &rq, c->ipc_buffer, &act);
     uint64_t err = act.err;
     ms_handle_t reader;

@@ -82,6 +82,27 @@ void console_reader_saved(console_core_t *c, ms_handle_t reader)
     c->reader = reader;
 }
 
+ms_handle_t console_reader(const console_core_t *c)
+{
+    return c->reader;
+}
+
+void console_reader_gone(console_core_t *c)
+{
+    c->reader = 0;
+}
+
+void console_line_back(console_core_t *c, const char *line, unsigned len)
+{
+    if (c->count == CONSOLE_LINES || len > CONSOLE_LINE_MAX)
+        return; /* cannot happen: the line was just taken from the queue */
+    c->first = (c->first + CONSOLE_LINES - 1) % CONSOLE_LINES;
+    for (unsigned i = 0; i < len; i++)
+        c->lines[c->first][i] = line[i];
+    c->lens[c->first] = len;
+    c->count++;
+}
+
 ms_handle_t console_reader_due(console_core_t *c, char *out, unsigned *len)
 {
     ms_handle_t reader = c->reader;

@@ -58,6 +58,14 @@ unsigned console_lines_waiting(const console_core_t *c);
 
 /* A read's reply was saved as reader. */
 void console_reader_saved(console_core_t *c, ms_handle_t reader);
+/* The saved reader (0: none). */
+ms_handle_t console_reader(const console_core_t *c);
+/* The saved reader's caller is gone (the IPC loop closed its handle): a new
+ * reader may come. */
+void console_reader_gone(console_core_t *c);
+/* A line console_reader_due gave out could not be delivered (its reader
+ * was gone): it goes back to the head of the queue, for the next reader. */
+void console_line_back(console_core_t *c, const char *line, unsigned len);
 
 /* The saved reader, if there is one and a line for it: the line goes to out, its length to
  * *len, and the reader is no longer saved. Otherwise 0. */

@@ -130,6 +130,15 @@ add_test(NAME system.shell_dead_clients_sockets
                  -P ${MS_SYS}/expect.cmake)
 set_tests_properties(system.shell_dead_clients_sockets PROPERTIES LABELS system)
 
+# A reader that died waiting does not keep the console from the next: the
+# dead-reader leaves a read saved and ends, and the shell reads on.
+add_test(NAME system.shell_dead_console_reader
+         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> "-DARGS=--check-invariants;--trace=none;shell"
+                 -DINPUT=${MS_SYS}/shell_dead_reader.input
+                 "-DEXPECT=ends with a console read waiting: OK;still reading;shell: done, exit status 0"
+                 -P ${MS_SYS}/expect.cmake)
+set_tests_properties(system.shell_dead_console_reader PROPERTIES LABELS system)
+
 # On the host clock the console gets its input while the CPU is busy: a
 # spinner that never lets the CPU idle does not keep the shell from its
 # next lines (on the virtual clock input comes only when the CPU idles).

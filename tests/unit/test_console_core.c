@@ -289,6 +289,27 @@ START_TEST(unknown_labels_are_nosys_and_handles_are_closed)
 }
 END_TEST
 
+/* A reader that died waiting stands in nobody's way, and loses no line. */
+START_TEST(a_gone_reader_makes_room_and_its_line_waits)
+{
+    console_reader_saved(&core, READER);
+    ck_assert_uint_eq(console_reader(&core), READER);
+    ck_assert_uint_eq(decide(req(CONSOLE_READ, 0, 0)).err, MS_E_BUSY);
+    console_reader_gone(&core);
+    ck_assert_uint_eq(console_reader(&core), 0);
+    console_action_t act = decide(req(CONSOLE_READ, 0, 0)); /* the next reader is saved, not refused */
+    ck_assert_int_eq(act.step, CONSOLE_STEP_SAVE_READER);
+    console_reader_saved(&core, READER + 1);
+    type("first\nsecond\n");
+    unsigned len = 0;
+    ck_assert_uint_eq(console_reader_due(&core, out, &len), READER + 1);
+    console_line_back(&core, out, len); /* it was gone too: the line goes back */
+    ck_assert_uint_eq(console_lines_waiting(&core), 2);
+    ck_assert_str_eq(read_line(), "first"); /* in its place, before the second */
+    ck_assert_str_eq(read_line(), "second");
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("console_core");
@@ -311,6 +332,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, an_empty_or_oversized_write_or_one_with_words_is_invalid);
     tcase_add_test(tc, a_read_with_words_or_a_payload_is_invalid_and_takes_no_line);
     tcase_add_test(tc, unknown_labels_are_nosys_and_handles_are_closed);
+    tcase_add_test(tc, a_gone_reader_makes_room_and_its_line_waits);
     suite_add_tcase(s, tc);
     return s;
 }

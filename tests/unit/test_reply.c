@@ -95,6 +95,16 @@ START_TEST(the_end_of_the_server_fails_a_saved_caller)
 }
 END_TEST
 
+START_TEST(handle_info_tells_a_saved_reply_whose_caller_waits)
+{
+    fx_reset();
+    pair_t p = make_pair();
+    ms_handle_t r = call_and_save(&p, p.client, p.hc, 5);
+    ck_assert_uint_eq(fx_syscall(p.server, MS_SYS_HANDLE_INFO, (arch_regs_t){.rdi = r}), MS_OK);
+    ck_assert_uint_eq(p.server->regs.rdi, MS_OBJ_REPLY);
+}
+END_TEST
+
 START_TEST(answering_a_caller_that_is_gone_is_dead)
 {
     fx_reset();
@@ -102,6 +112,7 @@ START_TEST(answering_a_caller_that_is_gone_is_dead)
     ms_handle_t r = call_and_save(&p, p.client, p.hc, 5);
     ms_handle_t victim = fx_share(p.server->task, p.client->task, MS_HANDLE_SELF, MS_RIGHT_CONTROL, 0);
     ck_assert_uint_eq(run(p.server, MS_SYS_KILL, (arch_regs_t){.rdi = victim}), MS_OK);
+    ck_assert_uint_eq(fx_syscall_rejected(p.server, MS_SYS_HANDLE_INFO, (arch_regs_t){.rdi = r}), MS_E_DEAD);
     const uint64_t answer = 6;
     ck_assert_uint_eq(fx_syscall_rejected(p.server, MS_SYS_REPLY_WITH, fx_msg(r, 0, 1, &answer)), MS_E_DEAD);
     fx_syscall(p.server, MS_SYS_HANDLE_CLOSE, (arch_regs_t){.rdi = r});
@@ -159,6 +170,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, reply_save_with_no_reply_owed_is_noreply);
     tcase_add_test(tc, closing_a_saved_reply_unanswered_fails_the_caller);
     tcase_add_test(tc, the_end_of_the_server_fails_a_saved_caller);
+    tcase_add_test(tc, handle_info_tells_a_saved_reply_whose_caller_waits);
     tcase_add_test(tc, answering_a_caller_that_is_gone_is_dead);
     tcase_add_test(tc, reply_with_needs_a_reply_handle);
     tcase_add_test(tc, a_saved_reply_carries_a_handle_only_if_the_call_could);

@@ -1,7 +1,9 @@
 /*
  * terminal: the console service (services/console) between standard input
- * and two tasks. A greeter writes a banner; a talker reads lines (its reads
- * wait in the service until a line comes) and answers each, until "quit".
+ * and two tasks. A greeter sends malformed requests first (each refused),
+ * then writes a banner, which the service still serves; a talker reads
+ * lines (its reads wait in the service until a line comes) and answers
+ * each, until "quit".
  * `printf 'hello\nquit\n' | microsim terminal`.
  */
 #include "ms/console.h"
@@ -17,12 +19,37 @@ static ms_console_t console_of(const ms_start_t *start)
     return (ms_console_t){.ep = H_CONSOLE, .ipc_buffer = (char *)(uintptr_t)start->ipc_buffer};
 }
 
+/* Each malformed request gets its error; returns how many did. */
+static unsigned probe(void)
+{
+    static const struct {
+        uint32_t label;
+        unsigned words, len;
+        uint64_t want;
+    } cases[] = {
+        {0x636f00ffu, 0, 0, MS_E_NOSYS},   /* unknown label */
+        {CONSOLE_WRITE, 0, 0, MS_E_INVAL}, /* nothing to write */
+        {CONSOLE_WRITE, 1, 4, MS_E_INVAL}, /* a word where none belongs */
+        {CONSOLE_READ, 0, 4, MS_E_INVAL},  /* a payload where none belongs */
+        {CONSOLE_READ, 2, 0, MS_E_INVAL},  /* words where none belong */
+    };
+    unsigned refused = 0;
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ms_msg_t m = {.info = ms_info(cases[i].label, cases[i].words, cases[i].len, 0)};
+        refused += ms_call(H_CONSOLE, &m) == MS_OK && m.w[0] == cases[i].want;
+    }
+    return refused;
+}
+
 static void greeter(const ms_start_t *start)
 {
     ms_console_t c = console_of(start);
+    unsigned refused = probe();
     static const char banner[] = "microsim terminal: type a line, or quit\n";
     uint64_t err = ms_console_write(&c, banner, sizeof banner - 1);
-    ms_exit(err == MS_OK ? 0 : 1);
+    ms_printf("%s: %u of 5 malformed requests refused; the service still serves: %s\n", start->name, refused,
+              ms_error_name(err));
+    ms_exit(err == MS_OK && refused == 5 ? 0 : 1);
 }
 
 static void talker(const ms_start_t *start)
@@ -49,7 +76,7 @@ static void talker(const ms_start_t *start)
 
 const ms_manifest_t scenario_terminal = {
     .name = "terminal",
-    .description = "the console service: a greeter's banner, a talker answering each input line until quit",
+    .description = "the console service: malformed requests refused, a banner, a talker answering each line until quit",
     .endpoints = 1,
     .notifications = 1,
     .nioports = 1,

@@ -103,50 +103,36 @@ foreach(seed 1 7 42 2026)
   set_tests_properties(system.restart.seed_${seed} PROPERTIES LABELS system)
 endforeach()
 
+# ms_shell_test(name input clock expect): the shell scenario on the given
+# clock, standard input from tests/system/<input>, its output (prints and
+# COM1, no trace) matching every regular expression in expect, status 0.
+function(ms_shell_test name input clock expect)
+  add_test(NAME system.shell_${name}
+           COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim>
+                   "-DARGS=--check-invariants;--clock=${clock};--trace=none;shell" -DINPUT=${MS_SYS}/${input}
+                   "-DEXPECT=${expect};shell: done, exit status 0" -P ${MS_SYS}/expect.cmake)
+  set_tests_properties(system.shell_${name} PROPERTIES LABELS system TIMEOUT 60)
+endfunction()
+
 # Nothing typed crashes the shell: over-long lines, too many words, stray
 # '>', control bytes, bad numbers, addresses and ports; every line gets its
 # answer and exit still ends the shell with status 0.
-add_test(NAME system.shell_nasty_input
-         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> "-DARGS=--check-invariants;--trace=none;shell"
-                 -DINPUT=${MS_SYS}/shell_nasty.input
-                 "-DEXPECT=no such command \\(try help\\);mkdir: /n+: E_RANGE;kill: say kill PID;send: say send ADDRESS;udp-echo: \"y+\" from 10.0.0.1;cat: /big: E_NOTFOUND;shell: done, exit status 0"
-                 -P ${MS_SYS}/expect.cmake)
-set_tests_properties(system.shell_nasty_input PROPERTIES LABELS system)
-
+ms_shell_test(nasty_input shell_nasty.input virtual
+              "no such command \\(try help\\);mkdir: /n+: E_RANGE;kill: say kill PID;send: say send ADDRESS;udp-echo: \"y+\" from 10.0.0.1;cat: /big: E_NOTFOUND")
 # fs out of client records drops those of processes procman says are gone:
 # ten leakers die with a file open, and the shell's cat still opens /a.
-add_test(NAME system.shell_dead_clients_files
-         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> "-DARGS=--check-invariants;--trace=none;shell"
-                 -DINPUT=${MS_SYS}/shell_leak.input
-                 "-DEXPECT=pid 18 leaves /leak open: OK\n;\nhi\n;shell: done, exit status 0" -P ${MS_SYS}/expect.cmake)
-set_tests_properties(system.shell_dead_clients_files PROPERTIES LABELS system)
-
+ms_shell_test(dead_clients_files shell_leak.input virtual "pid 18 leaves /leak open: OK\n;\nhi\n")
 # net out of sockets closes those of processes procman says are gone: five
 # binders die with four sockets each bound, and the shell can still send.
-add_test(NAME system.shell_dead_clients_sockets
-         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> "-DARGS=--check-invariants;--trace=none;shell"
-                 -DINPUT=${MS_SYS}/shell_binders.input
-                 "-DEXPECT=pid 13 leaves 4 sockets bound: OK;sent 10 bytes to 10.0.0.2:7;shell: done, exit status 0"
-                 -P ${MS_SYS}/expect.cmake)
-set_tests_properties(system.shell_dead_clients_sockets PROPERTIES LABELS system)
-
+ms_shell_test(dead_clients_sockets shell_binders.input virtual
+              "pid 13 leaves 4 sockets bound: OK;sent 10 bytes to 10.0.0.2:7")
 # A reader that died waiting does not keep the console from the next: the
 # dead-reader leaves a read saved and ends, and the shell reads on.
-add_test(NAME system.shell_dead_console_reader
-         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> "-DARGS=--check-invariants;--trace=none;shell"
-                 -DINPUT=${MS_SYS}/shell_dead_reader.input
-                 "-DEXPECT=ends with a console read waiting: OK;still reading;shell: done, exit status 0"
-                 -P ${MS_SYS}/expect.cmake)
-set_tests_properties(system.shell_dead_console_reader PROPERTIES LABELS system)
-
+ms_shell_test(dead_console_reader shell_dead_reader.input virtual "ends with a console read waiting: OK;still reading")
 # On the host clock the console gets its input while the CPU is busy: a
 # spinner that never lets the CPU idle does not keep the shell from its
 # next lines (on the virtual clock input comes only when the CPU idles).
-add_test(NAME system.shell_busy_host_clock
-         COMMAND ${CMAKE_COMMAND} -DMICROSIM=$<TARGET_FILE:microsim> "-DARGS=--clock=host;--trace=none;shell"
-                 -DINPUT=${MS_SYS}/shell_busy.input
-                 "-DEXPECT=spawned spinner;still here;shell: done, exit status 0" -P ${MS_SYS}/expect.cmake)
-set_tests_properties(system.shell_busy_host_clock PROPERTIES LABELS system TIMEOUT 60)
+ms_shell_test(busy_host_clock shell_busy.input host "spawned spinner;still here")
 
 # The random system call campaign: 100,000 calls at several seeds, each run
 # twice to check that a seed replays the same campaign.

@@ -49,7 +49,7 @@ set(MS_KERNEL_INCLUDES kernel kernel/abi rt/include)
 set(MS_USERLIB_SOURCES services/lib/print.c services/lib/errors.c services/lib/names_client.c
   services/lib/console_client.c services/console/console.c services/console/console_core.c
   services/timer/timer.c services/timer/timer_core.c
-  services/fs/fs.c services/fs/fs_core.c services/init/init.c services/lib/fs_client.c
+  services/fs/fs.c services/fs/fs_core.c services/init/init.c services/lib/fs_client.c services/lib/procman_client.c
   services/net/net.c services/net/net_core.c services/lib/net_client.c
   services/shell/shell.c
   services/pager/pager.c services/pager/pager_core.c services/names/names.c services/names/names_core.c

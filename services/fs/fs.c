@@ -16,7 +16,6 @@
 #include "ms/fs.h"
 
 #include "fs_core.h"
-#include "ms/init.h"
 #include "ms/names.h"
 #include "ms/procman.h"
 #include "ms/print.h"
@@ -142,17 +141,11 @@ static void serve(fs_store_t *st, uintptr_t crash_va, const fs_request_t *rq, fs
  * procman never calls fs, so neither can wait for the other.) */
 static unsigned reap_clients(fs_store_t *st, const ms_start_t *start, ms_handle_t *procman)
 {
-    ms_names_t names = ms_names_of(start);
-    if (!*procman && (!PROCMAN_PID(start) || ms_names_lookup(&names, INIT_PROCMAN_PATH, procman) != MS_OK))
-        return 0;
     uint64_t badges[FS_CLIENTS];
     unsigned n = fs_clients(&st->meta[st->current], badges), gone = 0;
     fs_t *next = begin(st);
     for (unsigned i = 0; i < n; i++) {
-        uint64_t pid = PROCMAN_PID_OF_BADGE(badges[i]);
-        ms_msg_t m = {.info = ms_info(PROCMAN_STATUS, 1, 0, 0), .w = {pid}};
-        if (pid && ms_call(*procman, &m) == MS_OK && m.w[0] == MS_OK && m.w[1] != PROCMAN_STATE_HELD &&
-            m.w[1] != PROCMAN_STATE_RUNNING) {
+        if (ms_procman_client_gone(start, procman, badges[i])) {
             fs_forget_client(next, badges[i]);
             gone++;
         }

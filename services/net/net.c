@@ -6,7 +6,6 @@
  */
 #include "ms/net.h"
 
-#include "ms/init.h"
 #include "ms/names.h"
 #include "ms/print.h"
 #include "ms/procman.h"
@@ -97,17 +96,10 @@ static void after(net_daemon_t *d, const net_reply_t *rp, char *ipc)
  * neither waits on the other.) */
 static unsigned reap_owners(net_daemon_t *d)
 {
-    ms_names_t names = ms_names_of(d->start);
-    if (!d->procman &&
-        (!PROCMAN_PID(d->start) || ms_names_lookup(&names, INIT_PROCMAN_PATH, &d->procman) != MS_OK))
-        return 0;
     uint64_t owners[NET_SOCKETS];
     unsigned n = net_owners(&d->core, owners), gone = 0;
     for (unsigned i = 0; i < n; i++) {
-        uint64_t pid = PROCMAN_PID_OF_BADGE(owners[i]);
-        ms_msg_t m = {.info = ms_info(PROCMAN_STATUS, 1, 0, 0), .w = {pid}};
-        if (!pid || ms_call(d->procman, &m) != MS_OK || m.w[0] != MS_OK || m.w[1] == PROCMAN_STATE_HELD ||
-            m.w[1] == PROCMAN_STATE_RUNNING)
+        if (!ms_procman_client_gone(d->start, &d->procman, owners[i]))
             continue;
         uint32_t cancel[NET_SOCKETS];
         unsigned k = net_forget_owner(&d->core, owners[i], cancel);

@@ -125,4 +125,10 @@ typedef struct procman_program {
 #define PROCMAN_SLOT_NAMES 15u
 void procman_main(const ms_start_t *start);
 
+/* A service's question about a client: is the process its badge stands for
+ * (PROCMAN_PID_OF_BADGE) gone? The caller, a process (start), finds the
+ * process manager by name the first time (*procman, 0 until then). 0 when
+ * it lives, when the badge is no process's, or when nobody can tell. */
+int ms_procman_client_gone(const ms_start_t *start, ms_handle_t *procman, uint64_t badge);
+
 #endif
